@@ -28,6 +28,7 @@ function step(label, cmd, args) {
 
 step('typecheck', 'npm', ['run', '--silent', 'typecheck'])
 const built = step('build', 'npm', ['run', '--silent', 'build']) === 0
+step('electronegativity (no HIGH findings)', 'node', ['scripts/electronegativity.mjs'])
 
 const vitestJson = join(reports, 'vitest.json')
 const vrc = run('unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`])

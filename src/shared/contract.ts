@@ -259,4 +259,9 @@ export interface ContractError {
 export interface WirenoteApi {
   invoke<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResults[M]>
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void
+  /**
+   * The file-system path of a dropped/picked DOM File (Electron's webUtils.getPathForFile);
+   * absent in the browser (headless mode), where a path must be typed instead.
+   */
+  pathForFile?(file: unknown): string | null
 }

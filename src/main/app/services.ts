@@ -1,0 +1,79 @@
+// Composes the main-process services behind the contract. Both Electron and the headless
+// server call createServices() and talk to the result only through its router and events.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { EventBus } from '../rpc/events'
+import { Router, type Handlers } from '../rpc/router'
+import { RecentFiles } from '../session/recent-files'
+import { Session } from '../session/session'
+
+export interface ServicesOptions {
+  mode: 'electron' | 'headless'
+  /** Where recent files and settings live; null keeps nothing on disk (tests). */
+  userDataDir: string | null
+}
+
+export interface Services {
+  router: Router
+  events: EventBus
+  session: Session
+  recentFiles(): string[]
+  onRecentChanged(listener: () => void): () => void
+  dispose(): Promise<void>
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+function appVersion(): string {
+  for (const rel of ['../../../package.json', '../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(join(here, rel), 'utf8')) as { version: string }).version
+    } catch {
+      // Bundled and unbundled layouts put package.json at different depths.
+    }
+  }
+  return '0.0.0'
+}
+
+export async function createServices(opts: ServicesOptions): Promise<Services> {
+  const events = new EventBus()
+  const recent = new RecentFiles(opts.userDataDir ? join(opts.userDataDir, 'recent-files.json') : null)
+  const session = new Session({ events })
+  const version = appVersion()
+
+  const handlers: Handlers = {
+    'app.info': () => ({ version, mode: opts.mode, platform: process.platform, sample: session.samplePath }),
+    'file.open': async ({ path }) => {
+      const r = await session.open(path)
+      recent.add(r.path)
+      return r
+    },
+    'file.openSample': async () => session.open(session.samplePath),
+    'file.recent': () => ({ paths: recent.list() }),
+    'file.save': async ({ path }) => session.save(path),
+    'capture.interfaces': async () => ({ interfaces: await session.capture.interfaces() }),
+    'capture.start': async ({ iface, filter }) => session.startCapture(iface, filter),
+    'capture.stop': async () => session.stopCapture(),
+    'capture.status': () => session.capture.status(),
+    'view.rows': ({ start, count }) => session.rows(start, count),
+    'view.filter': async ({ text }) => session.filter(text),
+    'view.find': ({ no }) => session.find(no),
+    'packet.details': ({ no }) => session.details(no),
+    'streams.list': () => ({ streams: session.streams() }),
+    'stream.packets': ({ stream, limit }) => session.streamPackets(stream, limit),
+    'annotations.get': () => session.annotations(),
+    'annotations.set': (a) => session.setAnnotations(a),
+    'export.note': async (a) => session.exportNote(a),
+    'diagram.stream': (a) => session.diagram(a)
+  }
+
+  return {
+    router: new Router(handlers),
+    events,
+    session,
+    recentFiles: () => recent.list(),
+    onRecentChanged: (l) => recent.onChange(l),
+    dispose: async () => session.close()
+  }
+}

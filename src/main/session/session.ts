@@ -1,0 +1,368 @@
+// The open capture as the renderer sees it: rows of the (filtered) packet list, details,
+// streams, annotations, and the live capture that grows it. Every contract method that reads
+// packets ends here; packet bytes are re-read from the file on demand.
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type {
+  FileAnnotations,
+  MethodResults,
+  PacketDetails,
+  PacketRow,
+  StreamDetail,
+  StreamSummary
+} from '../../shared/contract'
+import { compileFilter, type DisplayFilter } from '../filter'
+import type { EventBus } from '../rpc/events'
+import { Throttle } from '../rpc/events'
+import { UserError, type ParsedArgs } from '../rpc/router'
+import { CaptureController, type ControllerStatus } from '../capture/controller'
+import type { RawFrame } from './decoding'
+import { FrameList } from './frame-list'
+import { markColor, MARK_ANNOTATED } from './marks'
+import { describeOpenError, OpenCapture } from './open-capture'
+import { toTreeNodes } from './tree'
+import { AnnotationStore } from './annotation-store'
+
+export interface SessionOptions {
+  events: EventBus
+  /** Capture controller (tests inject one with a custom spool dir or helper). */
+  controller?: CaptureController
+}
+
+/** Packets indexed per slice before yielding to the event loop. */
+const INDEX_SLICE = 32_768
+/** Packets dissected per slice of a display-filter scan. */
+const FILTER_SLICE = 2_048
+
+interface ViewState {
+  text: string
+  filter: DisplayFilter | null
+  /** Frame numbers that pass the filter; null = every packet. */
+  frames: FrameList | null
+  /** Frames up to this number have been evaluated against the filter. */
+  scanned: number
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+function findSample(): string {
+  const candidates = [
+    process.env.WIRENOTE_SAMPLE,
+    // Packaged app: electron-builder copies resources/sample to <resources>/sample.
+    (process as { resourcesPath?: string }).resourcesPath ? join((process as { resourcesPath?: string }).resourcesPath!, 'sample/web-visit.pcapng') : undefined,
+    resolve(here, '../../../resources/sample/web-visit.pcapng'),
+    resolve(here, '../../resources/sample/web-visit.pcapng')
+  ]
+  return candidates.find((p): p is string => !!p && existsSync(p)) ?? candidates[2]!
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r))
+
+export class Session {
+  readonly capture: CaptureController
+  readonly samplePath = findSample()
+  private cap: OpenCapture | null = null
+  private view: ViewState = { text: '', filter: null, frames: null, scanned: 0 }
+  private readonly annotationStore = new AnnotationStore()
+  /** Bumped by every open/close/filter so superseded async work stops. */
+  private generation = 0
+  private viewWork: Promise<void> | null = null
+  private readonly viewChanged: Throttle<number>
+  private readonly loadProgress: Throttle<MethodResults['file.open'] & { done: boolean }>
+  private liveTimer: NodeJS.Timeout | null = null
+
+  constructor(opts: SessionOptions) {
+    this.capture = opts.controller ?? new CaptureController()
+    this.viewChanged = new Throttle(100, (total) => opts.events.emit('view.changed', { total }))
+    this.loadProgress = new Throttle(100, (p) => {
+      const cap = this.cap
+      opts.events.emit('load.progress', {
+        path: p.path,
+        bytesRead: cap?.bytesRead ?? 0,
+        fileSize: cap?.fileSize ?? 0,
+        packets: p.packets,
+        done: p.done,
+        ...(p.error ? { error: p.error } : {})
+      })
+    })
+    this.capture.on('progress', (s: ControllerStatus) => opts.events.emit('capture.progress', s))
+    this.capture.on('failed', (e) => opts.events.emit('error', { message: e.message }))
+    this.capture.on('spool', () => this.pumpLive())
+    this.capture.on('stopped', () => this.finishLive())
+  }
+
+  // ---- files ----------------------------------------------------------------------------
+
+  async open(path: string): Promise<MethodResults['file.open']> {
+    if (this.capture.running) throw new UserError('Stop the running capture before opening a file.')
+    const abs = resolve(path)
+    let cap: OpenCapture
+    try {
+      cap = new OpenCapture(abs)
+    } catch (err) {
+      throw new UserError(describeOpenError(abs, err))
+    }
+    const gen = this.replace(cap)
+    while (!cap.done && gen === this.generation) {
+      cap.pump(INDEX_SLICE)
+      this.afterGrowth(cap, false)
+      await yieldToLoop()
+    }
+    if (gen !== this.generation) throw new UserError(`Opening "${abs}" was cancelled by a newer request.`)
+    this.annotationStore.loadFromComments(cap.comments)
+    for (const no of this.annotationStore.frames()) cap.setAnnotated(no, true)
+    const result: MethodResults['file.open'] = { path: abs, packets: cap.packets }
+    if (cap.error) result.error = { message: cap.error.message, offset: cap.error.offset }
+    this.loadProgress.push({ ...result, done: true })
+    this.loadProgress.flush()
+    this.viewChanged.push(this.total())
+    this.viewChanged.flush()
+    return result
+  }
+
+  /** Makes `cap` the open capture, dropping the previous one and its view. */
+  private replace(cap: OpenCapture): number {
+    this.cap?.close()
+    this.cap = cap
+    this.view = { text: '', filter: null, frames: null, scanned: 0 }
+    this.annotationStore.clear()
+    return ++this.generation
+  }
+
+  private afterGrowth(cap: OpenCapture, live: boolean): void {
+    if (!live) this.loadProgress.push({ path: cap.path, packets: cap.packets, done: false })
+    if (this.view.filter) this.kickViewScan()
+    else this.viewChanged.push(cap.packets)
+  }
+
+  private requireCapture(): OpenCapture {
+    if (!this.cap) throw new UserError('No capture is open.')
+    return this.cap
+  }
+
+  // ---- live capture ---------------------------------------------------------------------
+
+  async startCapture(iface: string, filter: string): Promise<ControllerStatus> {
+    if (this.capture.running) throw new UserError('A capture is already running.')
+    const status = await this.capture.start({ iface, filter })
+    try {
+      const cap = new OpenCapture(status.spoolPath, { follow: true })
+      this.replace(cap)
+      this.pumpLive()
+      // The helper announces growth, but a timer also catches the last flush before a crash.
+      this.liveTimer = setInterval(() => this.pumpLive(), 200)
+    } catch (err) {
+      await this.capture.stop()
+      throw new UserError(describeOpenError(status.spoolPath, err))
+    }
+    return status
+  }
+
+  async stopCapture(): Promise<ControllerStatus> {
+    const status = await this.capture.stop()
+    this.finishLive()
+    return status
+  }
+
+  private pumpLive(): void {
+    const cap = this.cap
+    if (!cap || !this.liveTimer) return
+    let n = 0
+    while (cap.pump(INDEX_SLICE) > 0 && n < 8) n++
+    this.afterGrowth(cap, true)
+  }
+
+  private finishLive(): void {
+    if (!this.liveTimer) return
+    clearInterval(this.liveTimer)
+    this.liveTimer = null
+    const cap = this.cap
+    if (!cap) return
+    cap.stopFollowing()
+    while (cap.pump(INDEX_SLICE) > 0) {
+      // Drain what the helper flushed last.
+    }
+    this.afterGrowth(cap, true)
+    this.viewChanged.flush()
+  }
+
+  // ---- the packet list ------------------------------------------------------------------
+
+  private total(): number {
+    const cap = this.cap
+    if (!cap) return 0
+    return this.view.frames ? this.view.frames.length : cap.packets
+  }
+
+  private frameAt(row: number): number {
+    return this.view.frames ? this.view.frames.at(row) : row + 1
+  }
+
+  rows(start: number, count: number): MethodResults['view.rows'] {
+    const cap = this.cap
+    const total = this.total()
+    if (!cap || start >= total) return { total, rows: [] }
+    const end = Math.min(total, start + count)
+    const nos: number[] = []
+    for (let r = start; r < end; r++) nos.push(this.frameAt(r))
+    const frames = cap.frames(nos)
+    const first = cap.firstTime ?? 0
+    let prev = start > 0 ? cap.index.time(this.frameAt(start - 1) - 1) : NaN
+    const rows: PacketRow[] = frames.map((f) => {
+      const row = this.row(f, first, prev)
+      if (!Number.isNaN(row.abs)) prev = row.abs
+      return row
+    })
+    return { total, rows }
+  }
+
+  private row(f: RawFrame, first: number, prev: number): PacketRow {
+    const cap = this.requireCapture()
+    const d = cap.decoder.dissect(f, true)
+    const e = f.entry
+    const abs = Number.isNaN(e.tsSec) ? NaN : e.tsSec + e.tsNsec / 1e9
+    return {
+      no: f.number,
+      abs: Number.isNaN(abs) ? 0 : abs,
+      rel: Number.isNaN(abs) ? 0 : abs - first,
+      delta: Number.isNaN(abs) || Number.isNaN(prev) ? 0 : abs - prev,
+      src: d.ctx.src,
+      dst: d.ctx.dst,
+      protocol: d.ctx.protocol || (d.ctx.protocols.at(-1) ?? '').toUpperCase(),
+      length: e.origlen,
+      info: d.ctx.info,
+      color: markColor(e.mark),
+      stream: e.stream,
+      annotated: (e.mark & MARK_ANNOTATED) !== 0
+    }
+  }
+
+  find(no: number): MethodResults['view.find'] {
+    const cap = this.requireCapture()
+    if (no > cap.packets) throw new UserError(`There is no packet ${no}: the capture has ${cap.packets}.`)
+    if (!this.view.frames) return { index: no - 1 }
+    const i = this.view.frames.indexOf(no)
+    return { index: i >= 0 ? i : -1 }
+  }
+
+  details(no: number): PacketDetails {
+    const cap = this.requireCapture()
+    if (no > cap.packets) throw new UserError(`There is no packet ${no}: the capture has ${cap.packets}.`)
+    const f = cap.frame(no)
+    const d = cap.decoder.dissect(f, true)
+    return { no, tree: toTreeNodes(d.tree), bytes: Buffer.from(f.data).toString('base64') }
+  }
+
+  // ---- display filter -------------------------------------------------------------------
+
+  async filter(text: string): Promise<MethodResults['view.filter']> {
+    const compiled = compileFilter(text)
+    if (!compiled.ok) return { ok: false, error: { message: compiled.error.message, pos: compiled.error.pos } }
+    const cap = this.requireCapture()
+    const gen = ++this.generation
+    const blank = compiled.filter.text === ''
+    const next: ViewState = {
+      text: compiled.filter.text,
+      filter: blank ? null : compiled.filter,
+      frames: blank ? null : new FrameList(),
+      scanned: blank ? cap.packets : 0
+    }
+    if (!blank) {
+      // The old view stays on screen until the new one is complete.
+      await this.scan(cap, next, gen)
+      if (gen !== this.generation) return { ok: true, total: next.frames!.length }
+    }
+    this.view = next
+    this.viewChanged.push(this.total())
+    this.viewChanged.flush()
+    return { ok: true, total: this.total() }
+  }
+
+  /** Evaluates the view's filter on frames it has not seen yet, in slices. */
+  private async scan(cap: OpenCapture, view: ViewState, gen: number): Promise<void> {
+    const filter = view.filter!
+    while (view.scanned < cap.packets && gen === this.generation && this.cap === cap) {
+      const from = view.scanned + 1
+      const to = Math.min(cap.packets, view.scanned + FILTER_SLICE)
+      const nos: number[] = []
+      for (let no = from; no <= to; no++) nos.push(no)
+      for (const f of cap.frames(nos)) {
+        const d = cap.decoder.dissect(f, true)
+        if (filter.match(d.tree, f.data)) view.frames!.push(f.number)
+      }
+      view.scanned = to
+      await yieldToLoop()
+    }
+  }
+
+  /** New packets arrived under an active filter: evaluate them, one scan at a time. */
+  private kickViewScan(): void {
+    if (this.viewWork || !this.cap || !this.view.filter) return
+    const cap = this.cap
+    const view = this.view
+    const gen = this.generation
+    this.viewWork = this.scan(cap, view, gen).finally(() => {
+      this.viewWork = null
+      if (this.view === view) this.viewChanged.push(this.total())
+    })
+  }
+
+  // ---- streams --------------------------------------------------------------------------
+
+  streams(): StreamSummary[] {
+    this.requireCapture()
+    return []
+  }
+
+  streamPackets(stream: number, _limit: number): StreamDetail {
+    this.requireCapture()
+    throw new UserError(`There is no TCP stream ${stream}.`)
+  }
+
+  // ---- annotations ----------------------------------------------------------------------
+
+  annotations(): FileAnnotations {
+    return this.annotationStore.get()
+  }
+
+  setAnnotations(a: ParsedArgs<'annotations.set'>): { ok: true } {
+    const cap = this.requireCapture()
+    for (const p of a.packets) {
+      if (p.no > cap.packets) throw new UserError(`Cannot annotate packet ${p.no}: the capture has ${cap.packets}.`)
+    }
+    const before = new Set(this.annotationStore.frames())
+    this.annotationStore.set(a)
+    const after = new Set(this.annotationStore.frames())
+    for (const no of before) if (!after.has(no)) cap.setAnnotated(no, false)
+    for (const no of after) if (!before.has(no)) cap.setAnnotated(no, true)
+    this.viewChanged.push(this.total())
+    return { ok: true }
+  }
+
+  async save(path: string): Promise<MethodResults['file.save']> {
+    this.requireCapture()
+    throw new UserError(`Saving to "${path}" is not available yet.`)
+  }
+
+  // ---- export ---------------------------------------------------------------------------
+
+  async exportNote(_a: ParsedArgs<'export.note'>): Promise<MethodResults['export.note']> {
+    this.requireCapture()
+    throw new UserError('Export is not available yet.')
+  }
+
+  diagram(_a: ParsedArgs<'diagram.stream'>): MethodResults['diagram.stream'] {
+    this.requireCapture()
+    throw new UserError('Diagrams are not available yet.')
+  }
+
+  async close(): Promise<void> {
+    if (this.capture.running) await this.capture.stop()
+    if (this.liveTimer) clearInterval(this.liveTimer)
+    this.liveTimer = null
+    this.generation++
+    this.cap?.close()
+    this.cap = null
+  }
+}
