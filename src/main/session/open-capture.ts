@@ -89,7 +89,7 @@ export class OpenCapture {
       this.index.push({
         dataOffset: rec.dataOffset,
         tsSec: rec.hasTs ? rec.tsSec : NaN,
-        tsNsec: rec.hasTs ? rec.tsNsec >>> 0 : 0,
+        tsNsec: rec.hasTs ? rec.tsNsec : 0,
         caplen: rec.caplen,
         origlen: rec.origlen,
         interfaceId: rec.interfaceId,

@@ -34,7 +34,7 @@ export interface IndexEntry {
 const LAYOUT = [
   ['dataOffset', Float64Array],
   ['tsSec', Float64Array],
-  ['tsNsec', Uint32Array],
+  ['tsNsec', Int32Array],
   ['caplen', Uint32Array],
   ['origlen', Uint32Array],
   ['stream', Int32Array],
@@ -46,7 +46,7 @@ const LAYOUT = [
 interface Arrays {
   dataOffset: Float64Array
   tsSec: Float64Array
-  tsNsec: Uint32Array
+  tsNsec: Int32Array
   caplen: Uint32Array
   origlen: Uint32Array
   stream: Int32Array
