@@ -12,7 +12,12 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         external: nodeExternals,
-        input: { index: resolve(__dirname, 'src/main/index.ts') }
+        // The capture helper is its own entry: it runs in a separate process (the only one that
+        // needs capture rights), started with the Electron binary in ELECTRON_RUN_AS_NODE mode.
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          'capture-helper': resolve(__dirname, 'src/main/capture/helper.ts')
+        }
       }
     }
   },

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { fileURLToPath } from 'node:url'
+import { createServices, type Services } from '../src/main/app/services'
+import type { EventName, EventPayloads, MethodName, MethodResults } from '../src/shared/contract'
+
+const corpus = (name: string): string => fileURLToPath(new URL(`../../shared/corpus/${name}`, import.meta.url))
+
+let svc: Services | undefined
+afterEach(async () => {
+  await svc?.dispose()
+  svc = undefined
+})
+
+async function call<M extends MethodName>(method: M, args: unknown): Promise<MethodResults[M]> {
+  const r = await svc!.router.dispatch(method, args)
+  if (!r.ok) throw new Error(r.error.message)
+  return r.result as MethodResults[M]
+}
+
+function record(): { events: { event: EventName; payload: unknown }[] } {
+  const log = { events: [] as { event: EventName; payload: unknown }[] }
+  svc!.events.subscribe(<E extends EventName>(event: E, payload: EventPayloads[E]) => log.events.push({ event, payload }))
+  return log
+}
+
+describe('session', () => {
+  it('opens the bundled sample and serves rows and details', async () => {
+    svc = await createServices({ mode: 'headless', userDataDir: null })
+    const opened = await call('file.openSample', {})
+    expect(opened.packets).toBe(17)
+    const { total, rows } = await call('view.rows', { start: 0, count: 50 })
+    expect(total).toBe(17)
+    expect(rows.map((r) => r.no)).toEqual(Array.from({ length: 17 }, (_, i) => i + 1))
+    expect(rows[0]!.rel).toBe(0)
+    expect(rows[2]!.delta).toBeCloseTo(0.001204, 6)
+    const details = await call('packet.details', { no: 3 })
+    expect(details.tree.map((n) => n.name)).toContain('frame')
+    expect(Buffer.from(details.bytes, 'base64').length).toBe(74)
+  })
+
+  it('keeps every whole packet of a cut file and says where it was cut', async () => {
+    svc = await createServices({ mode: 'headless', userDataDir: null })
+    const log = record()
+    const opened = await call('file.open', { path: corpus('derived-cut-mid-record.pcap') })
+    expect(opened.packets).toBe(11)
+    expect(opened.error?.offset).toBe(1726)
+    expect(opened.error?.message).toMatch(/cut short/i)
+    const done = log.events.filter((e) => e.event === 'load.progress').at(-1)!.payload as EventPayloads['load.progress']
+    expect(done).toMatchObject({ done: true, packets: 11, error: { offset: 1726 } })
+  })
+
+  it('refuses a missing file with the OS reason and keeps the open capture', async () => {
+    svc = await createServices({ mode: 'headless', userDataDir: null })
+    await call('file.openSample', {})
+    await expect(call('file.open', { path: '/nonexistent/x.pcap' })).rejects.toThrow(/no such file/i)
+    expect((await call('view.rows', { start: 0, count: 1 })).total).toBe(17)
+  })
+
+  it('filters the list and leaves it untouched on a bad filter', async () => {
+    svc = await createServices({ mode: 'headless', userDataDir: null })
+    await call('file.openSample', {})
+    const ok = await call('view.filter', { text: 'frame.len > 100' })
+    expect(ok).toEqual({ ok: true, total: 3 })
+    const bad = await call('view.filter', { text: 'frame.len >' })
+    expect(bad.ok).toBe(false)
+    expect((await call('view.rows', { start: 0, count: 10 })).rows.map((r) => r.no)).toEqual([6, 8, 13])
+    expect(await call('view.find', { no: 8 })).toEqual({ index: 1 })
+    expect(await call('view.filter', { text: '' })).toEqual({ ok: true, total: 17 })
+  })
+
+  it('marks annotated packets in the list', async () => {
+    svc = await createServices({ mode: 'headless', userDataDir: null })
+    await call('file.openSample', {})
+    await call('annotations.set', { title: 'A visit', intro: '', packets: [{ no: 3, note: 'SYN', step: '1', highlights: [] }] })
+    const rows = (await call('view.rows', { start: 0, count: 5 })).rows
+    expect(rows.map((r) => r.annotated)).toEqual([false, false, true, false, false])
+    expect((await call('annotations.get', {})).packets).toHaveLength(1)
+  })
+})
