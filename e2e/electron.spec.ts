@@ -32,13 +32,12 @@ test.describe('Electron app', () => {
     })
     try {
       const win = await app.firstWindow()
-      const prefs = await app.evaluate(({ BrowserWindow }) => {
-        const w = BrowserWindow.getAllWindows()[0]!
-        const p = w.webContents.getLastWebPreferences()!
-        return { contextIsolation: p.contextIsolation, sandbox: p.sandbox, nodeIntegration: p.nodeIntegration }
+      // Sandboxed, isolated, no Node: the page sees neither require nor process, only the bridge.
+      const page = await win.evaluate(() => {
+        const g = globalThis as unknown as { require?: unknown; process?: unknown; wirenote?: Record<string, unknown> }
+        return { require: typeof g.require, process: typeof g.process, api: Object.keys(g.wirenote ?? {}).sort() }
       })
-      expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false })
-      expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
+      expect(page).toEqual({ require: 'undefined', process: 'undefined', api: ['invoke', 'on', 'pathForFile'] })
 
       await win.getByTestId('open-sample').click()
       await expect(win.locator('[data-testid="packet-row"][data-no="3"]')).toBeVisible()
@@ -47,7 +46,7 @@ test.describe('Electron app', () => {
 
       const out = mkdtempSync(join(tmpdir(), 'wirenote-electron-note-'))
       const result = await win.evaluate(
-        (dir) => (window as unknown as { wirenote: { invoke(m: string, a: unknown): Promise<{ files: string[] }> } }).wirenote.invoke('export.note', { stream: 0, outDir: dir }),
+        (dir) => (globalThis as unknown as { wirenote: { invoke(m: string, a: unknown): Promise<{ files: string[] }> } }).wirenote.invoke('export.note', { stream: 0, outDir: dir }),
         out
       )
       expect(result.files.length).toBeGreaterThan(0)

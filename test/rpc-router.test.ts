@@ -32,7 +32,10 @@ const validArgs: Record<MethodName, unknown> = {
   'annotations.get': {},
   'annotations.set': { title: '', intro: '', packets: [] },
   'export.note': { stream: 0, outDir: '/tmp/note' },
-  'diagram.stream': { stream: 0 }
+  'diagram.stream': { stream: 0 },
+  'packet.card': { no: 1 },
+  'capture.pause': {},
+  'capture.resume': {}
 }
 
 /** A fake ipcMain: records the handler so the test can invoke it like Electron would. */

@@ -2,6 +2,7 @@
 // (Electron IPC through the preload, and the headless server's WebSocket) carry exactly
 // these methods and events; the main side validates every argument with these schemas.
 import { z } from 'zod'
+import type { DiagramLayout } from './diagram/layout'
 
 // ---- shared shapes -------------------------------------------------------------------
 
@@ -101,6 +102,8 @@ export interface StreamDetail {
 
 export interface CaptureStatus {
   running: boolean
+  /** The display is paused: packets are still captured to the spool, the list stops growing. */
+  paused: boolean
   iface: string
   filter: string
   packets: number
@@ -113,6 +116,8 @@ export interface CaptureStatus {
   /** Why drops are not shown: cap exposes no kernel drop counter. */
   dropsNote: string
   error?: string
+  /** Stable code of `error` (permission, unknown-interface, bad-filter, interface-down, disk-full, ...). */
+  errorCode?: string
 }
 
 export interface LoadProgress {
@@ -159,6 +164,9 @@ export const methods = {
   'capture.interfaces': { args: z.object({}).strict() },
   'capture.start': { args: z.object({ iface: z.string().min(1).max(256), filter: z.string().max(4096).default('') }).strict() },
   'capture.stop': { args: z.object({}).strict() },
+  /** Pause/resume the display only: the capture goes on spooling to disk. */
+  'capture.pause': { args: z.object({}).strict() },
+  'capture.resume': { args: z.object({}).strict() },
   'capture.status': { args: z.object({}).strict() },
   'view.rows': { args: z.object({ start: z.number().int().min(0), count: z.number().int().min(0).max(2000) }).strict() },
   'view.filter': { args: z.object({ text: z.string().max(10000) }).strict() },
@@ -195,7 +203,19 @@ export const methods = {
         seqFormat: z.enum(['hex', 'dec', 'relative']).default('hex'),
         theme: z.enum(['light', 'dark']).default('light'),
         mermaid: z.boolean().default(true),
-        wholeStream: z.boolean().default(false)
+        wholeStream: z.boolean().default(false),
+        textbook: z.boolean().default(false),
+        /** Sections for every annotated packet, or only those of the exported stream. */
+        packets: z.enum(['all', 'stream']).default('all')
+      })
+      .strict()
+  },
+  'packet.card': {
+    args: z
+      .object({
+        no: frameNo,
+        theme: z.enum(['light', 'dark']).default('light'),
+        lang: z.enum(['en', 'zh-CN']).default('en')
       })
       .strict()
   },
@@ -205,7 +225,9 @@ export const methods = {
         stream: z.number().int().min(0),
         seqFormat: z.enum(['hex', 'dec', 'relative']).default('hex'),
         wholeStream: z.boolean().default(false),
-        textbook: z.boolean().default(false)
+        textbook: z.boolean().default(false),
+        lang: z.enum(['en', 'zh-CN']).default('en'),
+        theme: z.enum(['light', 'dark']).default('light')
       })
       .strict()
   }
@@ -223,6 +245,8 @@ export interface MethodResults {
   'capture.interfaces': { interfaces: InterfaceDesc[] }
   'capture.start': CaptureStatus
   'capture.stop': CaptureStatus
+  'capture.pause': CaptureStatus
+  'capture.resume': CaptureStatus
   'capture.status': CaptureStatus
   'view.rows': { total: number; rows: PacketRow[] }
   'view.filter': { ok: true; total: number } | { ok: false; error: FilterError }
@@ -233,8 +257,10 @@ export interface MethodResults {
   'annotations.get': FileAnnotations
   'annotations.set': { ok: true }
   'export.note': { dir: string; files: string[] }
-  /** The layout model from src/shared/diagram, serialised. */
-  'diagram.stream': { layout: unknown; svg: string; mermaid: string }
+  /** A packet card (details + bytes + note) as SVG and as a 2× PNG (base64), for the clipboard. */
+  'packet.card': { svg: string; png: string; width: number; height: number }
+  /** One layout model (src/shared/diagram) feeds the UI, the SVG and the Mermaid text. */
+  'diagram.stream': { layout: DiagramLayout; svg: string; mermaid: string }
 }
 
 // ---- events (main → renderer) --------------------------------------------------------

@@ -56,6 +56,14 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     'capture.start': async ({ iface, filter }) => session.startCapture(iface, filter),
     'capture.stop': async () => session.stopCapture(),
     'capture.status': () => session.capture.status(),
+    'capture.pause': () => {
+      session.capture.pause()
+      return session.capture.status()
+    },
+    'capture.resume': () => {
+      session.capture.resume()
+      return session.capture.status()
+    },
     'view.rows': ({ start, count }) => session.rows(start, count),
     'view.filter': async ({ text }) => session.filter(text),
     'view.find': ({ no }) => session.find(no),
@@ -65,7 +73,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     'annotations.get': () => session.annotations(),
     'annotations.set': (a) => session.setAnnotations(a),
     'export.note': async (a) => session.exportNote(a),
-    'diagram.stream': (a) => session.diagram(a)
+    'diagram.stream': (a) => session.diagram(a),
+    'packet.card': async (a) => session.card(a)
   }
 
   return {

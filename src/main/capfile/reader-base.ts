@@ -25,6 +25,7 @@ export class Record implements PacketRecord {
 export abstract class ReaderBase implements CaptureReader {
   abstract readonly format: 'pcap' | 'pcapng'
   readonly interfaces: InterfaceInfo[] = []
+  readonly sectionComments: (readonly string[])[] = []
   error: CaptureFileError | null = null
   bytesRead = 0
   following: boolean

@@ -96,6 +96,8 @@ export interface CaptureReader extends Iterable<PacketRecord> {
   readonly format: 'pcap' | 'pcapng'
   /** Interfaces seen so far (pcapng IDBs are added as they are read). */
   readonly interfaces: readonly InterfaceInfo[]
+  /** opt_comment values of each pcapng Section Header Block read so far (empty for classic pcap). */
+  readonly sectionComments: readonly (readonly string[])[]
   /**
    * Next packet, or null at the end of the file or at the first fault (then `error` is set).
    * Never throws. In follow mode, null without `error` means "no whole packet yet": call again later.

@@ -17,11 +17,15 @@ export class OpenCapture {
   readonly decoder: SessionDecoder
   private readonly reader: CaptureReader
   private readonly file: PacketFile
-  /** pcapng comments of the packets that have any (frame number → comments). */
+  /** pcapng comments of the packets that have any (frame number → comments), as read. */
   readonly comments = new Map<number, readonly string[]>()
+  /** What the details show as a frame's comments (the session's annotations decide). */
+  commentsFor: (no: number) => readonly string[] = (no) => this.comments.get(no) ?? []
   /** Seconds of the first packet with a timestamp (the Time column's zero). */
   firstTime: number | null = null
   private closed = false
+  /** The reader returned null at the end of the data (it may grow again while following). */
+  private exhausted = false
 
   constructor(
     readonly path: string,
@@ -45,6 +49,11 @@ export class OpenCapture {
     return this.reader.interfaces
   }
 
+  /** Comments of every pcapng section header, in file order. */
+  get sectionComments(): string[] {
+    return this.reader.sectionComments.flat()
+  }
+
   get packets(): number {
     return this.index.length
   }
@@ -66,8 +75,6 @@ export class OpenCapture {
   get done(): boolean {
     return this.closed || this.reader.error !== null || (!this.reader.following && this.exhausted)
   }
-
-  private exhausted = false
 
   /**
    * Indexes up to `budget` packets; returns how many. Runs synchronously: callers slice the
@@ -112,7 +119,7 @@ export class OpenCapture {
   frames(frameNos: readonly number[]): RawFrame[] {
     const entries = frameNos.map((no) => this.index.get(no - 1))
     const bytes = this.file.readMany(entries)
-    return frameNos.map((no, k) => ({ number: no, data: bytes[k]!, entry: entries[k]!, comments: this.comments.get(no) ?? [] }))
+    return frameNos.map((no, k) => ({ number: no, data: bytes[k]!, entry: entries[k]!, comments: this.commentsFor(no) }))
   }
 
   frame(no: number): RawFrame {

@@ -1,8 +1,8 @@
 // The open capture as the renderer sees it: rows of the (filtered) packet list, details,
 // streams, annotations, and the live capture that grows it. Every contract method that reads
 // packets ends here; packet bytes are re-read from the file on demand.
-import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { existsSync, realpathSync, renameSync, rmSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type {
   FileAnnotations,
@@ -23,6 +23,14 @@ import { markColor, MARK_ANNOTATED } from './marks'
 import { describeOpenError, OpenCapture } from './open-capture'
 import { toTreeNodes } from './tree'
 import { AnnotationStore } from './annotation-store'
+import { writeAnnotatedCopy } from './save'
+import { exportNote, ExportError } from '../export/note'
+import type { NoteSource } from '../export/source'
+import { packetCardSvg } from '../export/card'
+import { svgToPngAsync } from '../export/png'
+import { layoutDiagram } from '../../shared/diagram/layout'
+import { diagramToSvg } from '../../shared/diagram/svg'
+import { diagramToMermaid } from '../../shared/diagram/mermaid'
 
 export interface SessionOptions {
   events: EventBus
@@ -58,6 +66,14 @@ function findSample(): string {
 }
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r))
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b)
+  } catch {
+    return a === b
+  }
+}
 
 export class Session {
   readonly capture: CaptureController
@@ -110,7 +126,9 @@ export class Session {
       await yieldToLoop()
     }
     if (gen !== this.generation) throw new UserError(`Opening "${abs}" was cancelled by a newer request.`)
-    this.annotationStore.loadFromComments(cap.comments)
+    this.annotationStore.load(cap.comments, cap.sectionComments)
+    cap.comments.clear()
+    cap.commentsFor = (no) => this.annotationStore.displayComments(no)
     for (const no of this.annotationStore.frames()) cap.setAnnotated(no, true)
     const result: MethodResults['file.open'] = { path: abs, packets: cap.packets }
     if (cap.error) result.error = { message: cap.error.message, offset: cap.error.offset }
@@ -340,21 +358,67 @@ export class Session {
     return { ok: true }
   }
 
+  /**
+   * Writes the capture as pcapng with the annotations as packet comments (Wireshark shows the
+   * note; Wirenote reads everything back). Saving over the open file writes a temporary file
+   * first and then reopens the result.
+   */
   async save(path: string): Promise<MethodResults['file.save']> {
-    this.requireCapture()
-    throw new UserError(`Saving to "${path}" is not available yet.`)
+    const cap = this.requireCapture()
+    if (this.capture.running) throw new UserError('Stop the capture before saving it.')
+    const target = resolve(path)
+    const same = sameFile(target, cap.path)
+    const out = same ? `${target}.wirenote-${process.pid}.tmp` : target
+    try {
+      await writeAnnotatedCopy(cap, this.annotationStore, out, () => this.cap === cap)
+      if (same) renameSync(out, target)
+    } catch (err) {
+      if (same) rmSync(out, { force: true })
+      throw err instanceof UserError ? err : new UserError(`Cannot save "${target}": ${err instanceof Error ? err.message : String(err)}`)
+    }
+    if (same) await this.open(target)
+    return { path: target }
   }
 
   // ---- export ---------------------------------------------------------------------------
 
-  async exportNote(_a: ParsedArgs<'export.note'>): Promise<MethodResults['export.note']> {
-    this.requireCapture()
-    throw new UserError('Export is not available yet.')
+  private noteSource(cap: OpenCapture): NoteSource {
+    return {
+      fileName: basename(cap.path),
+      streamDetail: (s) => this.streamPackets(s, 100_000),
+      packetDetails: (no) => this.details(no),
+      packetSummary: (no) => this.rowOf(no).info,
+      annotations: () => this.annotations()
+    }
   }
 
-  diagram(_a: ParsedArgs<'diagram.stream'>): MethodResults['diagram.stream'] {
+  private rowOf(no: number): PacketRow {
+    const cap = this.requireCapture()
+    const prev = no > 1 ? cap.index.time(no - 2) : NaN
+    return this.row(cap.frame(no), cap.firstTime ?? 0, prev)
+  }
+
+  async exportNote(a: ParsedArgs<'export.note'>): Promise<MethodResults['export.note']> {
+    const cap = this.requireCapture()
+    try {
+      return await exportNote(this.noteSource(cap), a)
+    } catch (err) {
+      if (err instanceof ExportError) throw new UserError(`Cannot export the note: ${err.message}`)
+      throw err
+    }
+  }
+
+  diagram(a: ParsedArgs<'diagram.stream'>): MethodResults['diagram.stream'] {
     this.requireCapture()
-    throw new UserError('Diagrams are not available yet.')
+    const layout = layoutDiagram(this.streamPackets(a.stream, 10_000), { seqFormat: a.seqFormat, wholeStream: a.wholeStream, textbook: a.textbook, lang: a.lang })
+    return { layout, svg: diagramToSvg(layout, a.theme), mermaid: diagramToMermaid(layout) }
+  }
+
+  async card(a: ParsedArgs<'packet.card'>): Promise<MethodResults['packet.card']> {
+    const details = this.details(a.no)
+    const card = packetCardSvg({ details, annotation: this.annotationStore.of(a.no) ?? null, summary: this.rowOf(a.no).info, theme: a.theme, lang: a.lang })
+    const png = await svgToPngAsync(card.svg, { scale: 2 })
+    return { svg: card.svg, png: Buffer.from(png.png).toString('base64'), width: card.width, height: card.height }
   }
 
   async close(): Promise<void> {

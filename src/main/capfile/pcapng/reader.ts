@@ -229,6 +229,9 @@ export class PcapngReader extends ReaderBase {
     }
     this.section++
     this.sectionIfaces = []
+    // SHB options start after the 16-byte body (magic, version, section length).
+    const blen = v.getUint32(i + 4, this.le)
+    this.sectionComments.push(this.comments(v, i + 24, i + blen - 4))
     return true
   }
 
