@@ -1,12 +1,14 @@
 // Composes the main-process services behind the contract. Both Electron and the headless
 // server call createServices() and talk to the result only through its router and events.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { EventBus } from '../rpc/events'
 import { Router, type Handlers } from '../rpc/router'
 import { RecentFiles } from '../session/recent-files'
 import { Session } from '../session/session'
+import { CaptureController } from '../capture/controller'
+import { bundledHelperPath, resolveHelperCommand } from '../capture/helper-command'
 
 export interface ServicesOptions {
   mode: 'electron' | 'headless'
@@ -36,10 +38,23 @@ function appVersion(): string {
   return '0.0.0'
 }
 
+/**
+ * A packaged build may ship a dedicated capture runtime that holds the capture capability
+ * (build/capture-runtime, docs/capture.md); WIRENOTE_CAPTURE_RUNTIME still wins.
+ */
+function captureRuntime(): { runtime?: string; script?: string } {
+  const resources = (process as { resourcesPath?: string }).resourcesPath
+  if (process.env.WIRENOTE_CAPTURE_RUNTIME || !resources) return {}
+  const runtime = join(resources, 'capture', 'wirenote-capture-node')
+  if (!existsSync(runtime)) return {}
+  // A plain Node runtime cannot read app.asar: run the unpacked copy of the helper bundle.
+  return { runtime, script: bundledHelperPath().replace(`app.asar${sep}`, `app.asar.unpacked${sep}`) }
+}
+
 export async function createServices(opts: ServicesOptions): Promise<Services> {
   const events = new EventBus()
   const recent = new RecentFiles(opts.userDataDir ? join(opts.userDataDir, 'recent-files.json') : null)
-  const session = new Session({ events })
+  const session = new Session({ events, controller: new CaptureController({ helper: resolveHelperCommand(captureRuntime()) }) })
   const version = appVersion()
 
   const handlers: Handlers = {
