@@ -18,6 +18,7 @@ const validArgs: Record<MethodName, unknown> = {
   'file.open': { path: '/tmp/x.pcap' },
   'file.openSample': {},
   'file.recent': {},
+  'file.current': {},
   'file.save': { path: '/tmp/x.pcapng' },
   'capture.interfaces': {},
   'capture.start': { iface: 'lo' },

@@ -160,6 +160,8 @@ export const methods = {
   'file.open': { args: z.object({ path }).strict() },
   'file.openSample': { args: z.object({}).strict() },
   'file.recent': { args: z.object({}).strict() },
+  /** What is open now (after a reload or reconnect the renderer asks instead of guessing). */
+  'file.current': { args: z.object({}).strict() },
   'file.save': { args: z.object({ path }).strict() },
   'capture.interfaces': { args: z.object({}).strict() },
   'capture.start': { args: z.object({ iface: z.string().min(1).max(256), filter: z.string().max(4096).default('') }).strict() },
@@ -241,6 +243,7 @@ export interface MethodResults {
   'file.open': { path: string; packets: number; error?: { message: string; offset: number } }
   'file.openSample': { path: string; packets: number }
   'file.recent': { paths: string[] }
+  'file.current': { path: string | null; packets: number; filter: string; live: boolean }
   'file.save': { path: string }
   'capture.interfaces': { interfaces: InterfaceDesc[] }
   'capture.start': CaptureStatus
@@ -268,8 +271,11 @@ export interface MethodResults {
 export interface EventPayloads {
   'capture.progress': CaptureStatus
   'load.progress': LoadProgress
-  /** The packet view changed size (live capture, load): the renderer refetches its window. */
-  'view.changed': { total: number }
+  /**
+   * The packet view changed: it grew (live capture, load) or, with `reset`, was rebuilt (new
+   * file, new filter) so every cached row is stale.
+   */
+  'view.changed': { total: number; reset?: boolean }
   error: { message: string; detail?: string }
 }
 

@@ -66,6 +66,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     },
     'file.openSample': async () => session.open(session.samplePath),
     'file.recent': () => ({ paths: recent.list() }),
+    'file.current': () => session.current(),
     'file.save': async ({ path }) => session.save(path),
     'capture.interfaces': async () => ({ interfaces: await session.capture.interfaces() }),
     'capture.start': async ({ iface, filter }) => session.startCapture(iface, filter),

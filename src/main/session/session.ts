@@ -85,12 +85,18 @@ export class Session {
   private generation = 0
   private viewWork: Promise<void> | null = null
   private readonly viewChanged: Throttle<number>
+  /** A rebuild happened since the last view.changed: the next one says `reset`. */
+  private viewReset = false
   private readonly loadProgress: Throttle<MethodResults['file.open'] & { done: boolean }>
   private liveTimer: NodeJS.Timeout | null = null
 
   constructor(opts: SessionOptions) {
     this.capture = opts.controller ?? new CaptureController()
-    this.viewChanged = new Throttle(100, (total) => opts.events.emit('view.changed', { total }))
+    this.viewChanged = new Throttle(100, (total) => {
+      const reset = this.viewReset
+      this.viewReset = false
+      opts.events.emit('view.changed', reset ? { total, reset } : { total })
+    })
     this.loadProgress = new Throttle(100, (p) => {
       const cap = this.cap
       opts.events.emit('load.progress', {
@@ -144,6 +150,7 @@ export class Session {
     this.cap?.close()
     this.cap = cap
     this.view = { text: '', filter: null, frames: null, scanned: 0 }
+    this.viewReset = true
     this.annotationStore.clear()
     return ++this.generation
   }
@@ -157,6 +164,11 @@ export class Session {
   private requireCapture(): OpenCapture {
     if (!this.cap) throw new UserError('No capture is open.')
     return this.cap
+  }
+
+  current(): MethodResults['file.current'] {
+    const cap = this.cap
+    return { path: cap?.path ?? null, packets: cap?.packets ?? 0, filter: this.view.text, live: this.liveTimer !== null }
   }
 
   // ---- live capture ---------------------------------------------------------------------
@@ -292,6 +304,7 @@ export class Session {
       if (gen !== this.generation) return { ok: true, total: next.frames!.length }
     }
     this.view = next
+    this.viewReset = true
     this.viewChanged.push(this.total())
     this.viewChanged.flush()
     return { ok: true, total: this.total() }

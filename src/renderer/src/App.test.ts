@@ -1,0 +1,124 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest'
+import App from './App.vue'
+import { mountIn, settle, setupEnv } from './testing/mount'
+import { usePackets } from './stores/packets'
+import { useAnnotations } from './stores/annotations'
+import { useFile } from './stores/file'
+import { catchUp, wireEvents } from './stores/session'
+
+async function mountApp(packets = 5000) {
+  const env = setupEnv({ packets })
+  const w = mountIn(env, App, { attachTo: document.body })
+  wireEvents(env.api)
+  await catchUp(env.api, true)
+  await settle()
+  return { env, w }
+}
+
+describe('App', () => {
+  it('selecting a packet shows its details; annotating it marks the row; Ctrl+Z / Ctrl+Shift+Z undo and redo', async () => {
+    const { w } = await mountApp()
+    await w.find('[data-testid="packet-row"][data-no="3"]').trigger('mousedown')
+    await settle()
+    expect(w.find('[data-testid="details-tree"]').attributes('data-no')).toBe('3')
+    await w.find('[data-testid="tab-notes"]').trigger('click')
+    await settle()
+    const note = w.find('[data-testid="note-text"]')
+    await note.setValue('The SYN')
+    await settle()
+    expect(useAnnotations().forPacket(3)?.note).toBe('The SYN')
+    expect(w.find('[data-testid="packet-row"][data-no="3"]').attributes('data-annotated')).toBe('true')
+    expect(w.findAll('[data-testid="annotated-packet"]').map((e) => e.attributes('data-no'))).toEqual(['3'])
+
+    ;(note.element as HTMLTextAreaElement).focus()
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true }))
+    await settle()
+    expect(useAnnotations().forPacket(3)).toBeUndefined()
+    expect(w.find('[data-testid="packet-row"][data-no="3"]').attributes('data-annotated')).toBeUndefined()
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Z', ctrlKey: true, shiftKey: true }))
+    await settle()
+    expect(useAnnotations().forPacket(3)?.note).toBe('The SYN')
+
+    // The filter bar keeps its own native undo.
+    ;(w.find('[data-testid="filter-input"]').element as HTMLInputElement).focus()
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true }))
+    expect(useAnnotations().forPacket(3)?.note).toBe('The SYN')
+    w.unmount()
+  })
+
+  it('selecting a stream filters the list to it', async () => {
+    const { w, env } = await mountApp()
+    await settle()
+    const row = w.find('[data-testid="stream-row"][data-stream="2"]')
+    expect(row.exists()).toBe(true)
+    await row.trigger('click')
+    await settle()
+    expect(env.api.filterText).toBe('tcp.stream eq 2')
+    expect(usePackets().total).toBe(10)
+    expect((w.find('[data-testid="filter-input"]').element as HTMLInputElement).value).toBe('tcp.stream eq 2')
+    expect(w.find('[data-testid="stream-row"][data-stream="2"]').attributes('aria-selected')).toBe('true')
+    w.unmount()
+  })
+
+  it('opening a cut file says where it was cut and still shows every whole packet', async () => {
+    const { w } = await mountApp(0)
+    expect(w.find('[data-testid="welcome"]').exists()).toBe(true)
+    await w.find('[data-testid="welcome"] [data-testid="open-path"]').setValue('/data/cut.pcap')
+    await w.find('[data-testid="welcome"] form').trigger('submit')
+    await settle(8)
+    expect(useFile().path).toBe('/data/cut.pcap')
+    const banner = w.find('[data-testid="load-error"]')
+    expect(banner.attributes('data-offset')).toBe('98765')
+    expect(banner.text()).toContain('98,765')
+    expect(usePackets().total).toBe(1000)
+    expect(w.find('[data-testid="welcome"]').exists()).toBe(false)
+    w.unmount()
+  })
+
+  it('a missing file shows the error and keeps the current view', async () => {
+    const { w } = await mountApp()
+    await w.find('[data-testid="open-button"]').trigger('click')
+    await settle()
+    const dlg = w.find('[data-testid="open-dialog"]')
+    await dlg.find('[data-testid="open-path"]').setValue('/nope/missing.pcap')
+    await dlg.find('form').trigger('submit')
+    await settle(8)
+    expect(w.find('[data-testid="open-error"]').text()).toContain('ENOENT')
+    expect(usePackets().total).toBe(5000)
+    w.unmount()
+  })
+
+  it('live capture: status bar figures and the list follows the growing view', async () => {
+    const { w, env } = await mountApp(0)
+    await w.find('[data-testid="capture-start"]').trigger('click')
+    await settle()
+    expect(w.find('[data-testid="capture-stop"]').exists()).toBe(true)
+    // Drive the fake's growth by hand instead of waiting for its timer.
+    env.api.dispose()
+    env.api.grow(100)
+    await settle()
+    env.api.grow(20)
+    env.api.emit('capture.progress', { running: true, paused: false, iface: 'lo', filter: '', packets: 120, bytes: 9000, rate: 60, rss: 100 << 20, spoolPath: env.api.path, dropsNote: 'no drop counter' })
+    await settle()
+    expect(usePackets().total).toBe(120)
+    expect(w.find('[data-testid="capture-status"]').attributes('data-packets')).toBe('120')
+    expect(w.find('[data-testid="capture-memory"]').text()).toContain('100.0 MiB')
+    expect(w.find('[data-testid="capture-drops"]').attributes('title')).toBe('no drop counter')
+    const rows = w.findAll('[data-testid="packet-row"]')
+    expect(rows.at(-1)?.attributes('data-no')).toBe('120')
+
+    await w.find('[data-testid="capture-pause"]').trigger('click')
+    await settle()
+    expect(env.api.calls.at(-1)?.method).toBe('capture.pause')
+    expect(w.find('[data-testid="capture-pause"]').attributes('aria-pressed')).toBe('true')
+    expect(w.find('[data-testid="capture-paused"]').exists()).toBe(true)
+    await w.find('[data-testid="capture-pause"]').trigger('click')
+    await settle()
+    expect(env.api.calls.some((c) => c.method === 'capture.resume')).toBe(true)
+    await w.find('[data-testid="capture-stop"]').trigger('click')
+    await settle()
+    expect(w.find('[data-testid="capture-start"]').exists()).toBe(true)
+    w.unmount()
+  })
+})

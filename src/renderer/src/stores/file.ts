@@ -1,0 +1,111 @@
+// The open capture file: opening (path, sample, drop), load progress, recent files, save.
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { LoadProgress } from '../../../shared/contract'
+import { useApi } from '../api/current'
+import { usePackets } from './packets'
+import { useDetails } from './details'
+import { useAnnotations } from './annotations'
+import { useFilter } from './filter'
+import { useNotify } from './notify'
+
+export const useFile = defineStore('file', () => {
+  const path = ref('')
+  const packets = ref(0)
+  const opening = ref(false)
+  const progress = ref<LoadProgress | null>(null)
+  /** Truncation/corruption: every whole packet before `offset` is loaded. */
+  const loadError = ref<{ message: string; offset: number } | null>(null)
+  const openError = ref('')
+  const recent = ref<string[]>([])
+  /** Bumped whenever the main side's capture changes (open, sample, capture, start-up catch-up). */
+  const generation = ref(0)
+  const hasFile = computed(() => !!path.value || packets.value > 0)
+
+  async function refreshRecent(): Promise<void> {
+    try {
+      recent.value = (await useApi().invoke('file.recent', {})).paths
+    } catch {
+      recent.value = []
+    }
+  }
+
+  /** After any open: the view is the whole new file, nothing selected, fresh annotations. */
+  async function afterOpen(p: string, n: number, err?: { message: string; offset: number }): Promise<void> {
+    path.value = p
+    packets.value = n
+    loadError.value = err ?? null
+    generation.value++
+    const list = usePackets()
+    list.appliedFilter = ''
+    useFilter().setText('')
+    list.clearSelection()
+    list.reset(n)
+    useDetails().forget()
+    await useDetails().load(0)
+    await Promise.all([useAnnotations().load().catch((e) => useNotify().error(e)), refreshRecent()])
+  }
+
+  async function open(p: string): Promise<boolean> {
+    const trimmed = p.trim()
+    if (!trimmed) return false
+    opening.value = true
+    openError.value = ''
+    progress.value = null
+    try {
+      const r = await useApi().invoke('file.open', { path: trimmed })
+      await afterOpen(r.path, r.packets, r.error)
+      return true
+    } catch (err) {
+      openError.value = err instanceof Error ? err.message : String(err)
+      return false
+    } finally {
+      opening.value = false
+    }
+  }
+
+  async function openSample(): Promise<boolean> {
+    opening.value = true
+    openError.value = ''
+    progress.value = null
+    try {
+      const r = await useApi().invoke('file.openSample', {})
+      await afterOpen(r.path, r.packets)
+      return true
+    } catch (err) {
+      openError.value = err instanceof Error ? err.message : String(err)
+      return false
+    } finally {
+      opening.value = false
+    }
+  }
+
+  async function save(p: string): Promise<boolean> {
+    try {
+      await useAnnotations().flush()
+      const r = await useApi().invoke('file.save', { path: p.trim() })
+      path.value = r.path
+      useNotify().push('info', r.path)
+      await refreshRecent()
+      return true
+    } catch (err) {
+      useNotify().error(err)
+      return false
+    }
+  }
+
+  function onProgress(p: LoadProgress): void {
+    progress.value = p
+    if (p.error) loadError.value = p.error
+    if (p.done) packets.value = p.packets
+  }
+
+  /** A live capture became the open file (its spool). */
+  function captureStarted(spoolPath: string): void {
+    path.value = spoolPath
+    loadError.value = null
+    progress.value = null
+  }
+
+  return { path, packets, generation, hasFile, opening, progress, loadError, openError, recent, refreshRecent, open, openSample, save, onProgress, captureStarted, afterOpen }
+})
