@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test'
 // e2e/fixtures.ts); the Electron spec runs only where an Electron binary is installed.
 export default defineConfig({
   testDir: 'e2e',
+  globalSetup: './e2e/global-setup.ts',
   outputDir: 'test-results/e2e',
   timeout: 120_000,
   expect: { timeout: 20_000 },

@@ -67,3 +67,21 @@ export const test = base.extend<{ wirenote: Wirenote; app: Page }, object>({
 })
 
 export { expect }
+
+/** Opens a capture through the Open dialog, the way a user types a path. */
+export async function openPath(page: Page, path: string): Promise<void> {
+  await page.getByTestId('open-button').click()
+  const dialog = page.getByTestId('open-dialog')
+  await dialog.getByTestId('open-path').fill(path)
+  await dialog.getByTestId('open-submit').click()
+  await expect(page.getByTestId('open-dialog')).toBeHidden({ timeout: 120_000 })
+}
+
+/** Where screenshots worth looking at are kept (test artifacts). */
+export function shotPath(name: string): string {
+  return join(repoRoot, 'test-results', 'screenshots', `${name}.png`)
+}
+
+export function row(page: Page, no: number) {
+  return page.locator(`[data-testid="packet-row"][data-no="${no}"]`)
+}

@@ -148,6 +148,8 @@ export interface FilterError {
   message: string
   /** 0-based character position of the error in the filter text. */
   pos: number
+  /** End (exclusive) of the offending token, when known, so the bar can underline it. */
+  end?: number
 }
 
 // ---- methods -------------------------------------------------------------------------

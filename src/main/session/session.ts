@@ -288,7 +288,7 @@ export class Session {
 
   async filter(text: string): Promise<MethodResults['view.filter']> {
     const compiled = compileFilter(text)
-    if (!compiled.ok) return { ok: false, error: { message: compiled.error.message, pos: compiled.error.pos } }
+    if (!compiled.ok) return { ok: false, error: { message: compiled.error.message, pos: compiled.error.pos, end: compiled.error.end } }
     const cap = this.requireCapture()
     const gen = ++this.generation
     const blank = compiled.filter.text === ''

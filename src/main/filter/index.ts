@@ -1,0 +1,2 @@
+// Display filters on the main side: compile text or an AST against the field registry.
+export { compileFilter, compileFilterAst, type CompileOptions, type CompileResult, type DisplayFilter, type FieldLookup } from './compile'
