@@ -16,6 +16,8 @@ test('annotate two packets, save, and export a note folder', async ({ app }) => 
 
   // Step 1: the SYN, with its raw sequence number highlighted.
   await row(app, 3).click()
+  // Wireshark remembers which subtrees are open: opening TCP once keeps it open for the next packet.
+  await app.locator('[data-testid="tree-node"][data-field="tcp"] [data-testid="tree-toggle"]').click()
   await app.getByTestId('note-step').fill('Step 1: SYN')
   await app.getByTestId('note-text').fill('The client picks its ISN: **Seq = x**.')
   const seqRaw = app.locator('[data-testid="tree-node"][data-field="tcp.seq_raw"]')

@@ -60,6 +60,7 @@ test('a display filter gives the row count tshark -Y gives', async ({ app }) => 
 test('selecting the SYN highlights tcp.seq_raw at its bytes', async ({ app }) => {
   await openPath(app, sample)
   await row(app, 3).click()
+  await app.locator('[data-testid="tree-node"][data-field="tcp"] [data-testid="tree-toggle"]').click()
   const field = app.locator('[data-testid="tree-node"][data-field="tcp.seq_raw"]')
   await expect(field).toBeVisible()
   await expect(field).toContainText('1290032976')

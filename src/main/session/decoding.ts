@@ -1,8 +1,10 @@
-// The session's seam to the packet engine: sequential indexing (summary mode, with the state
-// that spans packets) and random-access re-dissection of one packet from what the index kept.
-import type { RowColor } from '../../shared/contract'
-import type { InterfaceInfo, PacketRecord } from '../capfile/types'
-import { dissectFrame, type Dissection, type FrameInput } from '../dissect/index'
+// The session's seam to the packet engine: the sequential pass that indexes packets in
+// summary mode (TCP conversations, reassembly, defragmentation see every packet in order),
+// and random-access re-dissection of one packet from what the index kept.
+import type { RowColor, StreamSummary } from '../../shared/contract'
+import type { CaptureReader, PacketRecord } from '../capfile/types'
+import type { Dissection, FrameInput } from '../dissect/index'
+import { frameInput, redissect, SequentialDecoder, TCP_FLAGS as A, type TcpStreamTable } from '../engine/decoder'
 import type { IndexEntry } from './packet-index'
 
 /** What indexing keeps of one packet besides its position in the file. */
@@ -19,48 +21,99 @@ export interface RawFrame {
   comments: readonly string[]
 }
 
+/** TCP flags bits of the tcp.flags field. */
+const TH_FIN = 0x01
+const TH_SYN = 0x02
+const TH_RST = 0x04
+
+/** The packet list's colour rules, strongest first (as Wireshark's defaults order them). */
+export function colorOf(d: Dissection, stream: number, flags: number): RowColor {
+  if (d.ctx.malformed) return 'bad'
+  if (stream < 0) return ''
+  if (flags & A.RETRANS_MASK || flags & A.DUP_ACK || flags & A.LOST_SEGMENT || flags & A.OUT_OF_ORDER) return 'retrans'
+  const th = d.ctx.tcp?.flags ?? 0
+  if (th & TH_RST || flags & A.RST) return 'rst'
+  if (flags & A.HANDSHAKE_MASK) return 'handshake'
+  if (th & TH_SYN) return 'syn'
+  if (th & TH_FIN || flags & A.FIN) return 'fin'
+  return ''
+}
+
 export class SessionDecoder {
+  private readonly seq = new SequentialDecoder({ tree: false })
+
   constructor(
-    private readonly interfaces: readonly InterfaceInfo[],
-    private readonly pcapng: boolean
+    private readonly reader: Pick<CaptureReader, 'format' | 'interfaces'>,
+    /** Reads another frame back (earlier segments of a reassembled PDU). */
+    private readonly readFrame: (no: number) => RawFrame | null
   ) {}
+
+  get streams(): TcpStreamTable {
+    return this.seq.streams
+  }
 
   /** Sequential pass over the file (opening, live capture): must see every packet in order. */
   index(rec: PacketRecord, frameNo: number): IndexedFrame {
-    const d = dissectFrame(this.frameInput(frameNo, rec.data, rec, rec.comments), { tree: false })
-    return { stream: -1, tcpFlags: 0, color: d.ctx.malformed ? 'bad' : '' }
+    const d = this.seq.decode(frameInput(rec, this.reader, frameNo))
+    return { stream: d.tcp.stream, tcpFlags: d.tcp.flags, color: colorOf(d.dissection, d.tcp.stream, d.tcp.flags) }
   }
 
   /** One packet on its own, for rows, details, filters and exports. */
   dissect(f: RawFrame, tree: boolean): Dissection {
-    const e = f.entry
-    const hasTs = !Number.isNaN(e.tsSec)
-    return dissectFrame(
-      this.frameInput(f.number, f.data, { interfaceId: e.interfaceId, hasTs, tsSec: hasTs ? e.tsSec : 0, tsNsec: e.tsNsec, origlen: e.origlen }, f.comments),
-      { tree }
-    )
+    const no = f.number
+    const pdu = this.seq.pdus.get(no)
+    const dupAck = this.seq.dupAcks.get(no)
+    return redissect(this.input(f), { stream: f.entry.stream, flags: f.entry.tcpFlags }, this.seq.streams, {
+      tree,
+      ...(pdu ? { pdu, readFrame: (n: number) => this.inputOf(n) } : {}),
+      ...(dupAck ? { dupAck } : {})
+    })
   }
 
-  private frameInput(
-    number: number,
-    data: Uint8Array,
-    r: { interfaceId: number; hasTs: boolean; tsSec: number; tsNsec: number; origlen: number },
-    comments: readonly string[]
-  ): FrameInput {
-    const iface = this.interfaces[r.interfaceId]
+  private inputOf(no: number): FrameInput | null {
+    const f = this.readFrame(no)
+    return f ? this.input(f) : null
+  }
+
+  private input(f: RawFrame): FrameInput {
+    const e = f.entry
+    const hasTs = !Number.isNaN(e.tsSec)
+    const iface = this.reader.interfaces[e.interfaceId]
     const input: FrameInput = {
-      number,
-      data,
-      origlen: r.origlen,
+      number: f.number,
+      data: f.data,
+      origlen: e.origlen,
       linktype: iface?.linktype ?? 1,
-      interfaceId: r.interfaceId,
-      hasTs: r.hasTs,
-      tsSec: r.tsSec,
-      tsNsec: r.tsNsec,
-      comments,
-      pcapng: this.pcapng
+      interfaceId: e.interfaceId,
+      hasTs,
+      tsSec: hasTs ? e.tsSec : 0,
+      tsNsec: e.tsNsec,
+      comments: f.comments,
+      pcapng: this.reader.format === 'pcapng'
     }
     if (iface?.name) input.interfaceName = iface.name
     return input
+  }
+
+  /** The streams list; `limit` caps a capture with hundreds of thousands of connections. */
+  streamSummaries(limit: number): StreamSummary[] {
+    const T = this.seq.streams
+    const out: StreamSummary[] = []
+    const n = Math.min(T.count, limit)
+    for (let s = 0; s < n; s++) {
+      const ep = T.endpoints(s)
+      const fmt = (e: { addr: string; port: number }): string => (e.addr.includes(':') ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`)
+      out.push({
+        stream: s,
+        client: fmt(ep.client),
+        server: fmt(ep.server),
+        handshake: T.handshakeState(s),
+        packets: T.packets[2 * s]! + T.packets[2 * s + 1]!,
+        bytes: T.bytes[2 * s]! + T.bytes[2 * s + 1]!,
+        firstNo: T.firstFrame[s]!,
+        state: T.stateText(s)
+      })
+    }
+    return out
   }
 }

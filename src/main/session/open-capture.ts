@@ -38,7 +38,7 @@ export class OpenCapture {
       this.reader.close()
       throw err
     }
-    this.decoder = new SessionDecoder(this.reader.interfaces, this.reader.format === 'pcapng')
+    this.decoder = new SessionDecoder(this.reader, (no) => (no >= 1 && no <= this.index.length ? this.frame(no) : null))
   }
 
   get format(): 'pcap' | 'pcapng' {

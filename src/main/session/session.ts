@@ -10,6 +10,7 @@ import type {
   PacketDetails,
   PacketRow,
   StreamDetail,
+  StreamPacket,
   StreamSummary
 } from '../../shared/contract'
 import { compileFilter, type DisplayFilter } from '../filter'
@@ -18,6 +19,9 @@ import { Throttle } from '../rpc/events'
 import { UserError, type ParsedArgs } from '../rpc/router'
 import { CaptureController, type ControllerStatus } from '../capture/controller'
 import type { RawFrame } from './decoding'
+import type { Dissection } from '../dissect/index'
+import type { FieldNode, FieldValue } from '../dissect/fields'
+import { TCP_FLAGS } from '../engine/decoder'
 import { FrameList } from './frame-list'
 import { markColor, MARK_ANNOTATED } from './marks'
 import { describeOpenError, OpenCapture } from './open-capture'
@@ -37,6 +41,9 @@ export interface SessionOptions {
   /** Capture controller (tests inject one with a custom spool dir or helper). */
   controller?: CaptureController
 }
+
+/** The streams list stops here; the filter `tcp.stream eq N` reaches every stream. */
+const MAX_STREAMS_LISTED = 20_000
 
 /** Packets indexed per slice before yielding to the event loop. */
 const INDEX_SLICE = 32_768
@@ -66,6 +73,44 @@ function findSample(): string {
 }
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r))
+
+function firstValue(nodes: readonly FieldNode[], name: string): FieldValue | undefined {
+  for (const n of nodes) {
+    if (n.name === name) return n.value
+    if (n.children) {
+      const v = firstValue(n.children, name)
+      if (v !== undefined) return v
+    }
+  }
+  return undefined
+}
+
+/** One segment as the diagram and the note need it; `zero` gives the stream's first time. */
+function streamPacket(d: Dissection, f: RawFrame, zero: (t: number) => number): StreamPacket {
+  const e = f.entry
+  const t = d.ctx.tcp
+  const time = Number.isNaN(e.tsSec) ? 0 : e.tsSec + e.tsNsec / 1e9
+  const seqRaw = t?.seq ?? 0
+  const ackRaw = t?.ack ?? 0
+  const num = (v: FieldValue | undefined, fallback: number): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : fallback)
+  return {
+    no: f.number,
+    time,
+    rel: time - zero(time),
+    fromClient: (e.tcpFlags & TCP_FLAGS.FROM_CLIENT) !== 0,
+    flags: t?.flags ?? 0,
+    seqRaw,
+    ackRaw,
+    seqRel: num(firstValue(d.tree, 'tcp.seq'), seqRaw),
+    ackRel: num(firstValue(d.tree, 'tcp.ack'), ackRaw),
+    len: Math.max(0, t?.len ?? 0),
+    window: t?.window ?? 0,
+    handshakeStep: (e.tcpFlags & TCP_FLAGS.HANDSHAKE_MASK) as 0 | 1 | 2 | 3,
+    retransmission: (e.tcpFlags & TCP_FLAGS.RETRANS_MASK) !== 0,
+    dupAck: (e.tcpFlags & TCP_FLAGS.DUP_ACK) !== 0,
+    info: d.ctx.info
+  }
+}
 
 function sameFile(a: string, b: string): boolean {
   try {
@@ -342,13 +387,32 @@ export class Session {
   // ---- streams --------------------------------------------------------------------------
 
   streams(): StreamSummary[] {
-    this.requireCapture()
-    return []
+    return this.requireCapture().decoder.streamSummaries(MAX_STREAMS_LISTED)
   }
 
-  streamPackets(stream: number, _limit: number): StreamDetail {
-    this.requireCapture()
-    throw new UserError(`There is no TCP stream ${stream}.`)
+  /** The segments of one TCP stream with raw and relative numbers (diagram, note export). */
+  streamPackets(stream: number, limit: number): StreamDetail {
+    const cap = this.requireCapture()
+    const T = cap.decoder.streams
+    if (stream >= T.count) throw new UserError(`There is no TCP stream ${stream}: the capture has ${T.count}.`)
+    const nos: number[] = []
+    const last = Math.min(T.lastFrame[stream]!, cap.packets)
+    let truncated = false
+    for (let no = T.firstFrame[stream]!; no <= last; no++) {
+      if (cap.index.stream(no - 1) !== stream) continue
+      if (nos.length === limit) {
+        truncated = true
+        break
+      }
+      nos.push(no)
+    }
+    const ep = T.endpoints(stream)
+    const packets: StreamPacket[] = []
+    let t0 = NaN
+    for (let i = 0; i < nos.length; i += FILTER_SLICE) {
+      for (const f of cap.frames(nos.slice(i, i + FILTER_SLICE))) packets.push(streamPacket(cap.decoder.dissect(f, true), f, (t) => (Number.isNaN(t0) ? (t0 = t) : t0)))
+    }
+    return { stream, client: ep.client, server: ep.server, handshake: T.handshakeState(stream), packets, truncated }
   }
 
   // ---- annotations ----------------------------------------------------------------------
