@@ -40,7 +40,7 @@ test('scrolls to the last row of a million-packet capture', async ({ app }) => {
 test('a display filter gives the row count tshark -Y gives', async ({ app }) => {
   const file = join(corpus, 'pcpp-tls.pcap')
   await openPath(app, file)
-  const cases = ['tcp.flags.syn == 1 && tcp.flags.ack == 0', 'tls.handshake.extensions_server_name contains "gstatic"', 'ipv6 || tcp.flags.reset == 1', 'tcp.stream eq 3']
+  const cases = ['tcp.flags.syn == 1 && tcp.flags.ack == 0', 'tls.handshake.extensions_server_name contains "gstatic"', 'ipv6 || tcp.flags.reset == 1', 'tcp.port in {80, 443} && frame.len > 1000', 'tcp.stream eq 1']
   for (const filter of cases) {
     await app.getByTestId('filter-input').fill(filter)
     await app.getByTestId('filter-input').press('Enter')
@@ -68,14 +68,17 @@ test('selecting the SYN highlights tcp.seq_raw at its bytes', async ({ app }) =>
   await field.click()
   // Ethernet 14 + IPv4 20 + 4 bytes of ports: the raw sequence number is bytes 38..41.
   for (let off = 36; off <= 43; off++) {
-    const hl = off >= 38 && off <= 41 ? 'true' : 'false'
-    await expect(app.locator(`[data-testid="hex-byte"][data-offset="${off}"]`), `byte ${off}`).toHaveAttribute('data-highlighted', hl)
+    const byte = app.locator(`[data-testid="hex-byte"][data-offset="${off}"]`)
+    if (off >= 38 && off <= 41) await expect(byte, `byte ${off}`).toHaveAttribute('data-highlighted', 'true')
+    else await expect(byte, `byte ${off}`).not.toHaveAttribute('data-highlighted', 'true')
   }
   const bytes = await app.locator('[data-testid="hex-byte"][data-highlighted="true"]').allTextContents()
   expect(bytes.map((b) => b.trim().toLowerCase())).toEqual(['4c', 'e4', '57', '50'])
-  // And back: clicking a byte of the acknowledgment number selects that field.
+  // And back: clicking a byte of the acknowledgment number selects the first field covering it,
+  // as Wireshark does (tcp.ack, the relative number, comes before tcp.ack_raw in the tree).
   await app.locator('[data-testid="hex-byte"][data-offset="43"]').click()
-  await expect(app.locator('[data-testid="tree-node"][aria-selected="true"]')).toHaveAttribute('data-field', 'tcp.ack_raw')
+  await expect(app.locator('[data-testid="tree-node"][aria-selected="true"]')).toHaveAttribute('data-field', 'tcp.ack')
+  await expect(app.locator('[data-testid="hex-byte"][data-highlighted="true"]')).toHaveCount(4)
   await app.screenshot({ path: shotPath('syn-seq-raw') })
 })
 
