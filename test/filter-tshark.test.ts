@@ -96,12 +96,6 @@ interface Known {
 const KNOWN: Known[] = [
   {
     reason:
-      'segments of a reassembled PDU: tshark 4.0 gives them both tcp.payload and tcp.segment_data, the decoder (engine/decoder.ts payloadNode) only tcp.segment_data',
-    filters: ['len(tcp.payload) > 100', 'tcp.payload contains "GET"'],
-    frame: (file, n) => protocols(file, n).endsWith(':tcp')
-  },
-  {
-    reason:
       "a protocol dissected from reassembled data (IP fragments, TCP segments) has no bytes in the frame (off -1) and its node carries none, so `contains`/`matches` on the protocol itself cannot see them (fields inside it are fine)",
     filters: ['http matches "^get"'],
     files: ['pcpp-frag_http_req.pcap']

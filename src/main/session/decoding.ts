@@ -65,6 +65,7 @@ export class SessionDecoder {
     const dupAck = this.seq.dupAcks.get(no)
     return redissect(this.input(f), { stream: f.entry.stream, flags: f.entry.tcpFlags }, this.seq.streams, {
       tree,
+      quic: this.seq.quicConnections,
       ...(pdu ? { pdu, readFrame: (n: number) => this.inputOf(n) } : {}),
       ...(dupAck ? { dupAck } : {})
     })

@@ -1,0 +1,263 @@
+// The sequential decoder: capture reader → dissectFrame (with IP reassembly) → TCP
+// conversation analysis → TCP reassembly for application dissectors, one packet after the
+// other, in summary or tree mode. Also the random-access path: one packet re-dissected with
+// the conversation state the sequential pass left (the details pane).
+import type { CaptureReader, PacketRecord } from '../capfile/types'
+import { IpDefragmenter } from '../analysis/ip-defrag'
+import { presentRecord, TcpAnalyzer, viewOf, type TcpPacketRecord } from '../analysis/tcp-analysis'
+import { addSegmentsTree, dispatchReassembled, TcpReassembler, type PduEntry } from '../analysis/tcp-reassembly'
+import { TcpStreamTable } from '../analysis/tcp-streams'
+import { dissectFrame, type Dissection, type FrameInput } from '../dissect'
+import type { PacketContext } from '../dissect/context'
+import { desegment } from '../dissect/transport/ports'
+import { setTcpHandler, type TcpHandler } from '../dissect/transport/tcp'
+import { A, askedRange, dispatchTcpPayload, payloadNode, presentTcp, resetCause } from '../dissect/transport/tcp-present'
+import { ANY_QUIC_CONNECTION, setQuicConnections, type QuicConnections } from '../dissect/app/quic'
+
+export type { TcpPacketRecord } from '../analysis/tcp-analysis'
+export type { PduEntry } from '../analysis/tcp-reassembly'
+export { TcpStreamTable } from '../analysis/tcp-streams'
+export { A as TCP_FLAGS } from '../dissect/transport/tcp-present'
+
+/** Record flag of a UDP packet (stream -1) that belongs to a QUIC connection. */
+export const UDP_QUIC = 0x0001
+
+export interface DecoderOptions {
+  /** Build trees (CLI, filters) or only summaries (packet index). */
+  tree: boolean
+  /** TCP reassembly for application dissectors (tshark's default: on). */
+  reassemble?: boolean
+  /** IPv4/IPv6 reassembly (tshark's default: on). */
+  defragment?: boolean
+  /** Keep the list of frames of every reassembled PDU (for redissect); default true. */
+  keepPduIndex?: boolean
+}
+
+export interface DecodedPacket {
+  /** frame.number, 1-based. */
+  number: number
+  dissection: Dissection
+  /** tcp.stream and analysis flags; stream -1 when the frame has no TCP segment. */
+  tcp: TcpPacketRecord
+}
+
+/** The FrameInput of a reader record (frame numbers are 1-based). */
+export function frameInput(rec: PacketRecord, reader: Pick<CaptureReader, 'format' | 'interfaces'> | null, number = rec.index + 1): FrameInput {
+  return {
+    number,
+    data: rec.data,
+    origlen: rec.origlen,
+    linktype: rec.linktype,
+    interfaceId: rec.interfaceId,
+    hasTs: rec.hasTs,
+    tsSec: rec.tsSec,
+    tsNsec: rec.tsNsec,
+    comments: rec.comments,
+    pcapng: reader?.format === 'pcapng',
+    interfaceName: reader?.interfaces[rec.interfaceId]?.name
+  }
+}
+
+function convFor(T: TcpStreamTable, s: number, frame: number): number {
+  const c = T.convDissector[s]!
+  return c >= 0 && frame > T.switchFrame[s]! ? c : -1
+}
+
+export class SequentialDecoder {
+  readonly streams: TcpStreamTable
+  readonly analyzer: TcpAnalyzer
+  readonly reassembler: TcpReassembler
+  readonly defrag: IpDefragmenter | undefined
+  private readonly tree: boolean
+  private readonly reassemble: boolean
+  private current: TcpPacketRecord = { stream: -1, flags: 0 }
+  private readonly handler: TcpHandler
+  private readonly quic: QuicConnections = new Map()
+  private readonly dupAckIndex = new Map<number, readonly [number, number]>()
+
+  constructor(opts: DecoderOptions) {
+    this.tree = opts.tree
+    this.reassemble = opts.reassemble !== false
+    this.defrag = opts.defragment === false ? undefined : new IpDefragmenter()
+    this.streams = new TcpStreamTable()
+    this.analyzer = new TcpAnalyzer(this.streams)
+    this.reassembler = new TcpReassembler(opts.keepPduIndex !== false)
+    this.handler = (ctx) => this.onSegment(ctx)
+  }
+
+  /** Frames that completed a multi-segment PDU, for redissect. */
+  get pdus(): ReadonlyMap<number, PduEntry> {
+    return this.reassembler.completed
+  }
+
+  /** QUIC connections seen (one small entry each), for redissect. */
+  get quicConnections(): QuicConnections {
+    return this.quic
+  }
+
+  /** Duplicate ACKs (sparse): frame → [frame it duplicates, number in the run], for redissect. */
+  get dupAcks(): ReadonlyMap<number, readonly [number, number]> {
+    return this.dupAckIndex
+  }
+
+  private onSegment(ctx: PacketContext): void {
+    const t = ctx.tcp!
+    const r = this.analyzer.track(ctx, ctx.time)
+    if (!r) {
+      presentTcp(ctx, null)
+      if (t.len > 0) dispatchTcpPayload(ctx, t.payloadOff, t.payloadEnd, false, -1)
+      payloadNode(ctx, 0, [])
+      return
+    }
+    const T = this.streams
+    let flags = r.flags
+    const dupAck = r.dupAckNum ? ([r.dupAckFrame, r.dupAckNum] as const) : undefined
+    if (dupAck) this.dupAckIndex.set(ctx.number, dupAck)
+    if (ctx.tree) presentTcp(ctx, viewOf(T, r.stream, r.dir, flags, dupAck))
+    if (t.len >= 0 && !resetCause(ctx)) {
+      const conv = convFor(T, r.stream, ctx.number)
+      let outcome: 'dissected' | 'not-dissected' = 'dissected'
+      const layers = ctx.layers.length
+      desegment.streamState = T.appState[r.stream]!
+      let segments: readonly number[] = []
+      if (this.reassemble) {
+        outcome = this.reassembler.segment(ctx, 2 * r.stream + r.dir, conv)
+        segments = this.reassembler.segmentData
+      } else if (t.len > 0) dispatchTcpPayload(ctx, t.payloadOff, t.payloadEnd, false, conv)
+      T.appState[r.stream] = desegment.streamState
+      if (outcome === 'not-dissected' || (t.len > 0 && desegment.offset >= 0 && ctx.layers.length === layers && this.reassemble)) {
+        flags |= A.NOT_DISSECTED
+      }
+      if (ctx.tree && t.len > 0) payloadNode(ctx, flags, segments)
+      if (desegment.switchTo >= 0) {
+        T.convDissector[r.stream] = desegment.switchTo
+        T.switchFrame[r.stream] = ctx.number
+      }
+    }
+    this.current = { stream: r.stream, flags }
+  }
+
+  /** Decodes one frame (frames must come in file order). */
+  decode(input: FrameInput): DecodedPacket {
+    this.current = { stream: -1, flags: 0 }
+    const prev = setTcpHandler(this.handler)
+    const prevQuic = setQuicConnections(this.quic)
+    let dissection: Dissection
+    try {
+      dissection = dissectFrame(input, { tree: this.tree, defrag: this.defrag })
+    } finally {
+      setTcpHandler(prev)
+      setQuicConnections(prevQuic)
+    }
+    if (this.current.stream < 0 && dissection.ctx.protocols.includes('quic')) this.current = { stream: -1, flags: UDP_QUIC }
+    return { number: input.number, dissection, tcp: this.current }
+  }
+
+  /** Decodes every packet of `reader` in order; stops at the reader's end or first fault (see reader.error). */
+  *run(reader: CaptureReader): Generator<DecodedPacket> {
+    for (;;) {
+      const rec = reader.next()
+      if (!rec) return
+      yield this.decode(frameInput(rec, reader))
+    }
+  }
+}
+
+export interface RedissectOptions {
+  /** Build the tree (default true). */
+  tree?: boolean
+  /** The PDU this frame completed (SequentialDecoder.pdus), to show the reassembled application layer. */
+  pdu?: PduEntry
+  /** Reads another frame of the capture (for the PDU's earlier segments). */
+  readFrame?: (frameNo: number) => FrameInput | null
+  /** SequentialDecoder.dupAcks entry of the frame, for "[TCP Dup ACK 5#2]". */
+  dupAck?: readonly [number, number]
+  /** SequentialDecoder.quicConnections, so QUIC Initial packets decrypt as in the pass. */
+  quic?: QuicConnections
+}
+
+/**
+ * Re-dissects one packet with the state the sequential pass stored: its compact record and the
+ * stream table. Gives the same tcp.stream / tcp.seq / tcp.ack / tcp.analysis nodes and Info as
+ * the sequential pass; application layers of a reassembled PDU need opts.pdu and opts.readFrame.
+ */
+export function redissect(input: FrameInput, stored: TcpPacketRecord, streams: TcpStreamTable, opts: RedissectOptions = {}): Dissection {
+  const handler: TcpHandler = (ctx) => {
+    const t = ctx.tcp!
+    presentRecord(ctx, streams, stored, opts.dupAck)
+    if (t.len <= 0 || resetCause(ctx)) return
+    if (stored.flags & A.NOT_DISSECTED) {
+      payloadNode(ctx, stored.flags, [])
+      return
+    }
+    const known = stored.stream >= 0 && stored.stream < streams.count
+    const conv = known ? convFor(streams, stored.stream, ctx.number) : -1
+    desegment.streamState = known ? streams.appState[stored.stream]! : 0
+    const full = t.payloadEnd - t.payloadOff === t.len
+    const pdu = opts.pdu
+    if (pdu && opts.readFrame && full) {
+      const prefix = pduPrefix(pdu, opts.readFrame)
+      if (prefix) {
+        const used = Math.min(t.len, pdu.length - prefix.length)
+        const buf = new Uint8Array(prefix.length + used)
+        buf.set(prefix)
+        buf.set(ctx.data.subarray(t.payloadOff, t.payloadOff + used), prefix.length)
+        const fin = (t.flags & 1) !== 0
+        const at = ctx.layers.length
+        dispatchReassembled(ctx, buf, prefix.length, t.payloadOff, conv, fin && used === t.len)
+        if (ctx.tree) addSegmentsTree(ctx, at, pdu.frames, pdu.length)
+        const segments = used > 0 ? [t.payloadOff, t.payloadOff + used] : []
+        if (used < t.len) {
+          dispatchTcpPayload(ctx, t.payloadOff + used, t.payloadEnd, true, conv, fin)
+          segments.push(...askedRange(ctx))
+        }
+        payloadNode(ctx, stored.flags, segments)
+        return
+      }
+    }
+    dispatchTcpPayload(ctx, t.payloadOff, t.payloadEnd, full, conv, (t.flags & 1) !== 0)
+    payloadNode(ctx, stored.flags, full ? askedRange(ctx) : [])
+  }
+  const prev = setTcpHandler(handler)
+  const prevQuic = setQuicConnections(stored.stream < 0 && stored.flags & UDP_QUIC ? (opts.quic ?? ANY_QUIC_CONNECTION) : null)
+  try {
+    return dissectFrame(input, { tree: opts.tree !== false })
+  } finally {
+    setTcpHandler(prev)
+    setQuicConnections(prevQuic)
+  }
+}
+
+/** The PDU's bytes carried by its earlier frames, in order (null when a frame cannot be read). */
+function pduPrefix(pdu: PduEntry, readFrame: (no: number) => FrameInput | null): Uint8Array | null {
+  const parts: Uint8Array[] = []
+  let size = 0
+  let next = pdu.startSeq
+  // Only the TCP header of the earlier frames matters: no analysis, no application dissection.
+  const prev = setTcpHandler(() => {})
+  try {
+    for (const no of pdu.frames.subarray(0, -1)) {
+      const f = readFrame(no)
+      if (!f) return null
+      const d = dissectFrame(f, { tree: false })
+      const t = d.ctx.tcp
+      if (!t || t.len <= 0) continue
+      const skip = (next - t.seq) >>> 0
+      if (skip >= t.len && skip !== 0) continue
+      const bytes = d.ctx.data.slice(t.payloadOff + skip, t.payloadEnd)
+      parts.push(bytes)
+      size += bytes.length
+      next = (t.seq + t.len) >>> 0
+    }
+  } finally {
+    setTcpHandler(prev)
+  }
+  const out = new Uint8Array(Math.min(size, pdu.length))
+  let o = 0
+  for (const p of parts) {
+    const n = Math.min(p.length, out.length - o)
+    out.set(p.subarray(0, n), o)
+    o += n
+  }
+  return out
+}
