@@ -8,6 +8,7 @@ import { createServices, type Services } from './app/services'
 import { loadBounds, saveBounds } from './app/window-state'
 import { registerIpc, type IpcMainLike } from './app/ipc'
 import { IPC_EVENT } from '../shared/ipc-channels'
+import type { MenuAction } from '../shared/contract'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererIndex = join(here, '../renderer/index.html')
@@ -72,9 +73,7 @@ function menuTemplate(svc: Services): MenuItemConstructorOptions[] {
       if (!r.ok) svc.events.emit('error', { message: r.error.message })
     })
   }
-  const send = (action: string): void => {
-    win?.webContents.send(IPC_EVENT, 'menu', { action })
-  }
+  const send = (action: MenuAction): void => svc.events.emit('menu', { action })
   const openFile = async (): Promise<void> => {
     if (!win) return
     const pick = await dialog.showOpenDialog(win, {

@@ -279,7 +279,13 @@ export interface EventPayloads {
    */
   'view.changed': { total: number; reset?: boolean }
   error: { message: string; detail?: string }
+  /** A file became the open capture, whoever asked (the renderer, a menu, the CLI's --open). */
+  'file.opened': { path: string; packets: number; error?: { message: string; offset: number } }
+  /** An application-menu command the renderer carries out (Electron only). */
+  menu: { action: MenuAction }
 }
+
+export type MenuAction = 'export-note' | 'capture-start' | 'theme-system' | 'theme-light' | 'theme-dark' | 'lang-en' | 'lang-zh-CN'
 
 export type EventName = keyof EventPayloads
 

@@ -17,6 +17,16 @@ function userappl(): string {
   }
 }
 
+/**
+ * The interface's own resolution where pcapng can say it in decimal: keeping µs for a µs
+ * interface keeps every timestamp it can hold (some files carry 64-bit µs values that would
+ * overflow as nanoseconds). Binary resolutions are written as nanoseconds.
+ */
+function decimalResolution(tsUnit: number): number {
+  for (let k = 0; k <= 9; k++) if (Math.abs(tsUnit * 10 ** k - 1) < 1e-9) return k
+  return 9
+}
+
 /** Nanoseconds since the epoch; corrupt or missing times become 0 rather than failing the save. */
 function timestampNs(sec: number, nsec: number): bigint {
   if (!Number.isFinite(sec)) return 0n
@@ -32,7 +42,7 @@ export async function writeAnnotatedCopy(cap: OpenCapture, notes: AnnotationStor
         linktype: i.linktype,
         // Some files hold packets longer than their snaplen; 0 (no limit) keeps them valid.
         snaplen: 0,
-        tsresol: 9,
+        tsresol: decimalResolution(i.tsUnit),
         ...(i.name ? { name: i.name } : {}),
         ...(i.description ? { description: i.description } : {})
       })

@@ -135,7 +135,10 @@ export class Session {
   private readonly loadProgress: Throttle<MethodResults['file.open'] & { done: boolean }>
   private liveTimer: NodeJS.Timeout | null = null
 
+  private readonly events: EventBus
+
   constructor(opts: SessionOptions) {
+    this.events = opts.events
     this.capture = opts.controller ?? new CaptureController()
     this.viewChanged = new Throttle(100, (total) => {
       const reset = this.viewReset
@@ -185,6 +188,7 @@ export class Session {
     if (cap.error) result.error = { message: cap.error.message, offset: cap.error.offset }
     this.loadProgress.push({ ...result, done: true })
     this.loadProgress.flush()
+    this.events.emit('file.opened', result)
     this.viewChanged.push(this.total())
     this.viewChanged.flush()
     return result
@@ -242,7 +246,8 @@ export class Session {
 
   private pumpLive(): void {
     const cap = this.cap
-    if (!cap || !this.liveTimer) return
+    // Paused: the helper keeps spooling to disk, the list stops growing until resume.
+    if (!cap || !this.liveTimer || this.capture.paused) return
     let n = 0
     while (cap.pump(INDEX_SLICE) > 0 && n < 8) n++
     this.afterGrowth(cap, true)
@@ -437,8 +442,8 @@ export class Session {
 
   /**
    * Writes the capture as pcapng with the annotations as packet comments (Wireshark shows the
-   * note; Wirenote reads everything back). Saving over the open file writes a temporary file
-   * first and then reopens the result.
+   * note; Wirenote reads everything back), then makes the saved file the open one, as "Save
+   * As" does in Wireshark. Saving over the open file goes through a temporary file.
    */
   async save(path: string): Promise<MethodResults['file.save']> {
     const cap = this.requireCapture()
@@ -453,7 +458,7 @@ export class Session {
       if (same) rmSync(out, { force: true })
       throw err instanceof UserError ? err : new UserError(`Cannot save "${target}": ${err instanceof Error ? err.message : String(err)}`)
     }
-    if (same) await this.open(target)
+    await this.open(target)
     return { path: target }
   }
 

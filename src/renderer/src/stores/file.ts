@@ -100,6 +100,15 @@ export const useFile = defineStore('file', () => {
     if (p.done) packets.value = p.packets
   }
 
+  /**
+   * The main side opened a file this window did not ask for (the application menu, `serve
+   * --open`, saving reopened the saved file): show it like one opened here.
+   */
+  function onOpened(p: { path: string; packets: number; error?: { message: string; offset: number } }): void {
+    if (opening.value) return
+    void afterOpen(p.path, p.packets, p.error)
+  }
+
   /** A live capture became the open file (its spool). */
   function captureStarted(spoolPath: string): void {
     path.value = spoolPath
@@ -107,5 +116,5 @@ export const useFile = defineStore('file', () => {
     progress.value = null
   }
 
-  return { path, packets, generation, hasFile, opening, progress, loadError, openError, recent, refreshRecent, open, openSample, save, onProgress, captureStarted, afterOpen }
+  return { path, packets, generation, hasFile, opening, progress, loadError, openError, recent, refreshRecent, open, openSample, save, onProgress, onOpened, captureStarted, afterOpen }
 })

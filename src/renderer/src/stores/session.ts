@@ -1,6 +1,8 @@
 // Wiring between the main process and the stores: events, and catching up with the
 // main side's state at start-up and after a reconnect.
-import type { WirenoteApi } from '../../../shared/contract'
+import type { MenuAction, WirenoteApi } from '../../../shared/contract'
+import { useSettings } from './settings'
+import { useUi } from './ui'
 import { usePackets } from './packets'
 import { useFile } from './file'
 import { useCapture } from './capture'
@@ -14,7 +16,9 @@ export function wireEvents(api: WirenoteApi): () => void {
     api.on('view.changed', (p) => (p.reset ? usePackets().reset(p.total) : usePackets().resized(p.total))),
     api.on('load.progress', (p) => useFile().onProgress(p)),
     api.on('capture.progress', (p) => useCapture().onProgress(p)),
-    api.on('error', (p) => useNotify().push('error', p.message, p.detail))
+    api.on('error', (p) => useNotify().push('error', p.message, p.detail)),
+    api.on('file.opened', (p) => useFile().onOpened(p)),
+    api.on('menu', (p) => onMenu(p.action))
   ]
   return () => offs.forEach((off) => off())
 }
@@ -49,4 +53,30 @@ export async function catchUp(api: WirenoteApi, first: boolean): Promise<void> {
       .catch(() => undefined)
   }
   await file.refreshRecent()
+}
+
+/** Commands from Electron's application menu. */
+function onMenu(action: MenuAction): void {
+  const settings = useSettings()
+  switch (action) {
+    case 'theme-system':
+    case 'theme-light':
+    case 'theme-dark':
+      settings.theme = action.slice('theme-'.length) as typeof settings.theme
+      break
+    case 'lang-en':
+    case 'lang-zh-CN':
+      settings.locale = action.slice('lang-'.length) as typeof settings.locale
+      break
+    case 'export-note': {
+      const row = usePackets().selectedRow
+      useUi().exportStream = row && row.stream >= 0 ? row.stream : 0
+      break
+    }
+    case 'capture-start': {
+      const capture = useCapture()
+      if (!capture.running && capture.iface) void capture.start()
+      break
+    }
+  }
 }
