@@ -8,7 +8,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from './fixtures'
 
+/**
+ * The installed Electron binary, or null. Looks before requiring: `require('electron')` starts
+ * a download when the binary is missing (electron ≥ 42 installs it lazily), which cannot work
+ * where the download host is unreachable.
+ */
 function electronBinary(): string | null {
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH === undefined) {
+    const dir = join(repoRoot, 'node_modules/electron')
+    const pathFile = join(dir, 'path.txt')
+    if (!existsSync(pathFile) || !existsSync(join(dir, 'dist', readFileSync(pathFile, 'utf8').trim()))) return null
+  }
   try {
     const path = createRequire(import.meta.url)('electron') as unknown
     return typeof path === 'string' && existsSync(path) ? path : null
