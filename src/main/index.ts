@@ -5,7 +5,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuIte
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createServices, type Services } from './app/services'
-import { loadBounds, saveBounds } from './app/window-state'
+import { loadWindowState, saveBounds } from './app/window-state'
 import { registerIpc, type IpcMainLike } from './app/ipc'
 import { IPC_EVENT } from '../shared/ipc-channels'
 import type { MenuAction } from '../shared/contract'
@@ -24,9 +24,9 @@ function trustedSender(sender: unknown, frameUrl: string | undefined): boolean {
 
 function createWindow(svc: Services): void {
   const statePath = join(app.getPath('userData'), 'window-state.json')
-  const bounds = loadBounds(statePath)
+  const state = loadWindowState(statePath)
   win = new BrowserWindow({
-    ...bounds,
+    ...state.bounds,
     minWidth: 800,
     minHeight: 500,
     show: false,
@@ -52,7 +52,10 @@ function createWindow(svc: Services): void {
   wc.on('will-redirect', (e) => e.preventDefault())
   wc.on('will-attach-webview', (e) => e.preventDefault())
   wc.setWindowOpenHandler(() => ({ action: 'deny' }))
-  win.once('ready-to-show', () => win?.show())
+  win.once('ready-to-show', () => {
+    if (state.maximized) win?.maximize()
+    win?.show()
+  })
   win.on('close', () => {
     if (win) saveBounds(statePath, win.getNormalBounds(), win.isMaximized())
   })
