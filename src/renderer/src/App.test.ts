@@ -5,7 +5,12 @@ import { mountIn, settle, setupEnv } from './testing/mount'
 import { usePackets } from './stores/packets'
 import { useAnnotations } from './stores/annotations'
 import { useFile } from './stores/file'
+import { useUi } from './stores/ui'
+import { useStreams } from './stores/streams'
 import { catchUp, wireEvents } from './stores/session'
+import { useDetails } from './stores/details'
+import { useFilter } from './stores/filter'
+import { findField } from './lib/tree'
 
 async function mountApp(packets = 5000) {
   const env = setupEnv({ packets })
@@ -119,6 +124,46 @@ describe('App', () => {
     await w.find('[data-testid="capture-stop"]').trigger('click')
     await settle()
     expect(w.find('[data-testid="capture-start"]').exists()).toBe(true)
+    w.unmount()
+  })
+
+  it('a filter that keeps the selected packet keeps its tree and the selected field (no reload)', async () => {
+    const { w, env } = await mountApp()
+    await w.find('[data-testid="packet-row"][data-no="3"]').trigger('mousedown')
+    await settle()
+    const details = useDetails()
+    details.selectPath(findField(details.tree, 'tcp.seq_raw'))
+    const loads = env.api.calls.filter((c) => c.method === 'packet.details').length
+    await useFilter().apply('tcp.flags.syn == 1')
+    await settle()
+    expect(usePackets().selectedNo).toBe(3)
+    expect(usePackets().rowAt(usePackets().selectedIndex)?.no).toBe(3)
+    expect(details.selectedNode?.name).toBe('tcp.seq_raw')
+    expect(env.api.calls.filter((c) => c.method === 'packet.details').length).toBe(loads)
+    expect(w.find('[data-testid="hex-selection-field"]').text()).toBe('tcp.seq_raw')
+    // A filter without it clears the selection.
+    await useFilter().apply('tcp.flags.fin == 1')
+    await settle()
+    expect(usePackets().selectedNo).toBe(0)
+    expect(details.details).toBeNull()
+    w.unmount()
+  })
+
+  it('a stream without a handshake opens its diagram on the whole stream; Ctrl+S opens Save as', async () => {
+    const { w } = await mountApp()
+    const ui = useUi()
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 's', ctrlKey: true }))
+    await settle()
+    expect(w.find('[data-testid="save-dialog"]').exists()).toBe(true)
+    expect((w.find('[data-testid="save-path"]').element as HTMLInputElement).value).toBe('/captures/big-5M-annotated.pcapng')
+    ui.saveDialog = false
+    await settle()
+    const streams = useStreams()
+    streams.list = streams.list.map((s) => (s.stream === 1 ? { ...s, handshake: 'none' as const } : s))
+    ui.diagramStream = 1
+    await settle()
+    expect((w.find('[data-testid="diagram-scope"]').element as HTMLSelectElement).selectedIndex).toBe(1)
+    ui.diagramStream = 0
     w.unmount()
   })
 })

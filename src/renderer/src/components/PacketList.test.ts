@@ -75,4 +75,20 @@ describe('PacketList', () => {
     expect(w.find('[data-no="1"] [data-col="time"]').text()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/)
     w.unmount()
   })
+
+  it('a jump to a packet (go to) puts its row in the middle of the list', async () => {
+    const { w, packets } = await mountList()
+    await packets.reveal(2_500_000)
+    await settle()
+    const rows = w.findAll('[data-testid="packet-row"], [data-testid="packet-row-pending"]').map((r) => Number(r.attributes('data-index')))
+    const at = rows.indexOf(2_499_999)
+    expect(at).toBeGreaterThanOrEqual(14)
+    expect(at).toBeLessThanOrEqual(15)
+    // Moving the selection by keyboard scrolls only as far as needed.
+    await w.find('[data-testid="packet-list"]').trigger('keydown', { key: 'ArrowDown' })
+    await settle()
+    const after = w.findAll('[data-testid="packet-row"], [data-testid="packet-row-pending"]').map((r) => Number(r.attributes('data-index')))
+    expect(after[0]).toBe(rows[0])
+    w.unmount()
+  })
 })

@@ -146,6 +146,7 @@ const en = {
     refresh: 'Refresh',
     loading: 'Loading streams…',
     empty: 'No TCP streams in this file.',
+    noFile: 'Open a capture to see its TCP conversations here.',
     stream: 'Stream',
     client: 'Client',
     server: 'Server',
@@ -191,6 +192,8 @@ const en = {
     saveError: 'Not saved',
     annotated: 'Annotated packets',
     none: 'No annotated packets yet.',
+    notInFile: 'Not saved to a file',
+    notInFileTitle: 'Your notes are kept while this capture is open. “Save as…” writes them into a pcapng file.',
     copyCard: 'Copy card as image',
     copyCardTitle: 'Copy this packet’s card (details + bytes + note) to the clipboard'
   },
@@ -238,6 +241,25 @@ const en = {
     done: 'Wrote {n} files to {dir}',
     cancel: 'Cancel',
     close: 'Close'
+  },
+  save: {
+    button: 'Save as…',
+    buttonTitle: 'Save the capture with its notes as pcapng (Ctrl+S)',
+    title: 'Save the capture with its notes',
+    path: 'File path',
+    saving: 'Saving…',
+    savedTo: 'Saved to {path}',
+    hint: 'pcapng: Wireshark and tshark show each note as a packet comment.',
+    stopFirst: 'Stop the capture before saving it.'
+  },
+  confirm: {
+    cancel: 'Cancel',
+    saveFirst: 'Save as…',
+    discardNotes: {
+      title: 'Discard your notes?',
+      message: 'Your notes on this capture are not saved in a file yet. Opening another capture, or starting a new one, discards them.',
+      ok: 'Discard notes'
+    }
   },
   lang: {
     en: 'English',

@@ -148,6 +148,7 @@ const zhCN: Messages = {
     refresh: '刷新',
     loading: '正在加载流…',
     empty: '此文件中没有 TCP 流。',
+    noFile: '打开抓包文件后，这里会列出其中的 TCP 会话。',
     stream: '流',
     client: '客户端',
     server: '服务器',
@@ -193,6 +194,8 @@ const zhCN: Messages = {
     saveError: '未保存',
     annotated: '已注释的分组',
     none: '还没有注释过的分组。',
+    notInFile: '尚未保存到文件',
+    notInFileTitle: '注释只在此抓包打开期间保留；“另存为…”会把它们写入 pcapng 文件。',
     copyCard: '复制卡片为图片',
     copyCardTitle: '将此分组的卡片（详情 + 字节 + 笔记）复制到剪贴板'
   },
@@ -240,6 +243,25 @@ const zhCN: Messages = {
     done: '已将 {n} 个文件写入 {dir}',
     cancel: '取消',
     close: '关闭'
+  },
+  save: {
+    button: '另存为…',
+    buttonTitle: '将抓包连同注释保存为 pcapng（Ctrl+S）',
+    title: '保存抓包及注释',
+    path: '文件路径',
+    saving: '正在保存…',
+    savedTo: '已保存到 {path}',
+    hint: 'pcapng 格式：Wireshark 和 tshark 会把每条笔记显示为分组注释。',
+    stopFirst: '请先停止抓包再保存。'
+  },
+  confirm: {
+    cancel: '取消',
+    saveFirst: '先另存为…',
+    discardNotes: {
+      title: '放弃注释？',
+      message: '此抓包的注释尚未保存到文件。打开其他抓包或开始新的抓包会丢弃这些注释。',
+      ok: '放弃注释'
+    }
   },
   lang: {
     en: 'English',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { MAX_SPACER_PX, metrics, posToReveal, posToScrollTop, scrollTopToPos, visibleRange } from './virtualScroll'
+import { MAX_SPACER_PX, metrics, posToCenter, posToReveal, posToScrollTop, scrollTopToPos, visibleRange } from './virtualScroll'
 
 const ROW = 20
 const VIEW = 600 // 30 rows
@@ -63,5 +63,13 @@ describe('virtual scroll mapping', () => {
     const m5 = metrics({ total: 5, rowHeight: ROW, viewportHeight: VIEW })
     expect(m5.maxPos).toBe(0)
     expect(visibleRange(0, m5, 5, ROW).end).toBe(5)
+  })
+
+  it('a jump centres a row that is out of view and leaves a visible one where it is', () => {
+    const m = metrics({ total: 5_000_000, rowHeight: ROW, viewportHeight: VIEW })
+    expect(posToCenter(2_500_000, 0, m)).toBe(2_499_985)
+    expect(posToCenter(10, 0, m)).toBe(0)
+    expect(posToCenter(3, 100, m)).toBe(0)
+    expect(posToCenter(4_999_999, 0, m)).toBe(m.maxPos)
   })
 })

@@ -73,3 +73,9 @@ export function posToReveal(index: number, pos: number, m: ScrollMetrics): numbe
   if (bottom > pos) return clampPos(bottom, m)
   return pos
 }
+
+/** Brings row `index` to the middle of the viewport, unless it is already fully in view. */
+export function posToCenter(index: number, pos: number, m: ScrollMetrics): number {
+  if (index >= pos && index + 1 <= pos + m.visibleRows) return pos
+  return clampPos(Math.floor(index - (m.visibleRows - 1) / 2), m)
+}

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { useAnnotations } from './annotations'
+import { changedFrames, useAnnotations } from './annotations'
+import { useDetails } from './details'
 import { usePackets } from './packets'
 import { settle, setupEnv } from '../testing/mount'
 
@@ -91,5 +92,35 @@ describe('annotations store', () => {
     await a.load()
     expect(a.state.title).toBe('saved title')
     expect(a.canUndo).toBe(false)
+  })
+
+  it('tells when notes are only in the open capture, and refreshes the tree of a packet whose note reached main', async () => {
+    const { env, a } = setup()
+    const details = useDetails()
+    await details.load(3)
+    const treeLoads = () => env.api.calls.filter((c) => c.method === 'packet.details').length
+    const before = treeLoads()
+    expect(a.unsavedInFile).toBe(false)
+    a.setNote(3, 'The SYN')
+    a.setNote(7, 'Not on screen')
+    expect(a.unsavedInFile).toBe(true)
+    await a.flush()
+    await settle()
+    // The packet on screen is fetched again (its comment is part of the tree); 7 is not.
+    expect(treeLoads()).toBe(before + 1)
+    expect(details.details?.no).toBe(3)
+    await a.load()
+    expect(a.unsavedInFile).toBe(false)
+    expect(a.canUndo).toBe(false)
+  })
+
+  it('changedFrames lists added, edited and removed packets only', () => {
+    const p3 = { no: 3, note: 'a', step: '', highlights: [] }
+    const p5 = { no: 5, note: 'b', step: '', highlights: [] }
+    const p9 = { no: 9, note: 'c', step: '', highlights: [] }
+    const before = { title: '', intro: '', packets: [p3, p5] }
+    const after = { title: 'T', intro: '', packets: [p3, { ...p5, note: 'b2' }, p9] }
+    expect(changedFrames(before, after).sort((x, y) => x - y)).toEqual([5, 9])
+    expect(changedFrames(after, { ...after, packets: [p3] }).sort((x, y) => x - y)).toEqual([5, 9])
   })
 })

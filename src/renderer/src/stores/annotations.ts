@@ -7,6 +7,7 @@ import { computed, ref, shallowRef } from 'vue'
 import type { Annotation, FileAnnotations } from '../../../shared/contract'
 import { useApi } from '../api/current'
 import { usePackets } from './packets'
+import { useDetails } from './details'
 import { useNotify } from './notify'
 
 export type Highlight = Annotation['highlights'][number]
@@ -23,11 +24,29 @@ function annotatedSet(s: FileAnnotations): Set<number> {
   return new Set(s.packets.map((p) => p.no))
 }
 
+/** Frames whose annotation differs between two snapshots (edits replace only what they touch). */
+export function changedFrames(a: FileAnnotations, b: FileAnnotations): number[] {
+  const before = new Map(a.packets.map((p) => [p.no, p]))
+  const out: number[] = []
+  for (const p of b.packets) {
+    if (before.get(p.no) !== p) out.push(p.no)
+    before.delete(p.no)
+  }
+  return [...out, ...before.keys()]
+}
+
 export const useAnnotations = defineStore('annotations', () => {
   const state = shallowRef<FileAnnotations>(empty)
   const undoStack = shallowRef<FileAnnotations[]>([])
   const redoStack = shallowRef<FileAnnotations[]>([])
   const saveState = ref<SaveState>('saved')
+  /**
+   * Edited since the file was opened or saved. `saveState` only says the main process has
+   * the edits; they reach the disk with "Save as", and opening another capture drops them.
+   */
+  const unsavedInFile = ref(false)
+  /** What the main process last acknowledged, to tell which packets' trees changed. */
+  let acknowledged: FileAnnotations = empty
   /** Milliseconds to wait after the last edit before saving; tests set 0 and call flush(). */
   const saveDelay = ref(500)
   let lastKey = ''
@@ -44,11 +63,20 @@ export const useAnnotations = defineStore('annotations', () => {
 
   async function load(): Promise<void> {
     const a = await useApi().invoke('annotations.get', {})
+    reset(a)
+  }
+
+  /** A new capture (or none): its annotations, no history, nothing unsaved. */
+  function reset(a: FileAnnotations = empty): void {
+    if (saveTimer) clearTimeout(saveTimer)
+    saveTimer = null
     replace(a, false)
+    acknowledged = a
     undoStack.value = []
     redoStack.value = []
     lastKey = ''
     saveState.value = 'saved'
+    unsavedInFile.value = false
   }
 
   /** Sets the state and marks/unmarks list rows whose annotated status changed. */
@@ -59,7 +87,10 @@ export const useAnnotations = defineStore('annotations', () => {
     const packets = usePackets()
     for (const no of before) if (!after.has(no)) packets.markAnnotated(no, false)
     for (const no of after) if (!before.has(no)) packets.markAnnotated(no, true)
-    if (save) scheduleSave()
+    if (save) {
+      unsavedInFile.value = true
+      scheduleSave()
+    }
   }
 
   function edit(key: string, change: (s: FileAnnotations) => FileAnnotations): void {
@@ -168,6 +199,9 @@ export const useAnnotations = defineStore('annotations', () => {
           packets: snapshot.packets.map((p) => ({ no: p.no, note: p.note, step: p.step, highlights: p.highlights }))
         })
         saveState.value = state.value === snapshot ? 'saved' : 'pending'
+        const changed = changedFrames(acknowledged, snapshot)
+        acknowledged = snapshot
+        void useDetails().invalidate(changed)
       } catch (err) {
         saveState.value = 'error'
         useNotify().error(err)
@@ -184,10 +218,12 @@ export const useAnnotations = defineStore('annotations', () => {
     canUndo,
     canRedo,
     saveState,
+    unsavedInFile,
     saveDelay,
     forPacket,
     hasHighlight,
     load,
+    reset,
     setNote,
     setStep,
     toggleHighlight,

@@ -31,6 +31,7 @@ export const useCapture = defineStore('capture', () => {
 
   async function start(): Promise<boolean> {
     if (!iface.value) return false
+    if (!(await useFile().mayDiscardNotes())) return false
     busy.value = true
     error.value = ''
     try {

@@ -86,6 +86,19 @@ export const useDetails = defineStore('details', () => {
     else recent.delete(no)
   }
 
+  /**
+   * Packets whose tree changed on the main side (an annotation is also a packet comment in
+   * the tree): drop them from the cache and quietly reload the one on screen.
+   */
+  async function invalidate(nos: Iterable<number>): Promise<void> {
+    let current = false
+    for (const no of nos) {
+      recent.delete(no)
+      if (details.value?.no === no) current = true
+    }
+    if (current && details.value) await load(details.value.no)
+  }
+
   function selectPath(path: NodePath | null): void {
     selectedPath.value = path
   }
@@ -143,6 +156,7 @@ export const useDetails = defineStore('details', () => {
     loading,
     load,
     forget,
+    invalidate,
     selectPath,
     setExpanded,
     toggle,

@@ -7,12 +7,15 @@ import { usePackets } from './packets'
 import { useDetails } from './details'
 import { useAnnotations } from './annotations'
 import { useFilter } from './filter'
+import { useStreams } from './streams'
+import { useUi } from './ui'
 import { useNotify } from './notify'
 
 export const useFile = defineStore('file', () => {
   const path = ref('')
   const packets = ref(0)
   const opening = ref(false)
+  const saving = ref(false)
   const progress = ref<LoadProgress | null>(null)
   /** Truncation/corruption: every whole packet before `offset` is loaded. */
   const loadError = ref<{ message: string; offset: number } | null>(null)
@@ -46,9 +49,19 @@ export const useFile = defineStore('file', () => {
     await Promise.all([useAnnotations().load().catch((e) => useNotify().error(e)), refreshRecent()])
   }
 
+  /**
+   * Opening another capture (or starting one) drops the notes of this one: say so first
+   * when they were never written to a file.
+   */
+  async function mayDiscardNotes(): Promise<boolean> {
+    if (!useAnnotations().unsavedInFile) return true
+    return useUi().ask('discardNotes')
+  }
+
   async function open(p: string): Promise<boolean> {
     const trimmed = p.trim()
     if (!trimmed) return false
+    if (!(await mayDiscardNotes())) return false
     opening.value = true
     openError.value = ''
     progress.value = null
@@ -65,6 +78,7 @@ export const useFile = defineStore('file', () => {
   }
 
   async function openSample(): Promise<boolean> {
+    if (!(await mayDiscardNotes())) return false
     opening.value = true
     openError.value = ''
     progress.value = null
@@ -80,21 +94,45 @@ export const useFile = defineStore('file', () => {
     }
   }
 
-  async function save(p: string): Promise<boolean> {
+  /**
+   * Writes the capture with its annotations. The main side then reopens the saved file; the
+   * user's view (filter, selected packet) is put back, since nothing in it changed.
+   */
+  async function save(p: string): Promise<string | null> {
+    const list = usePackets()
+    const keepFilter = list.appliedFilter
+    const keepNo = list.selectedNo
+    saving.value = true
     try {
       await useAnnotations().flush()
       const r = await useApi().invoke('file.save', { path: p.trim() })
-      path.value = r.path
-      useNotify().push('info', r.path)
-      await refreshRecent()
-      return true
+      const cur = await useApi().invoke('file.current', {})
+      await afterOpen(cur.path ?? r.path, cur.packets)
+      if (keepFilter) await useFilter().apply(keepFilter)
+      if (keepNo) await list.reveal(keepNo)
+      return r.path
     } catch (err) {
       useNotify().error(err)
-      return false
+      return null
+    } finally {
+      saving.value = false
     }
   }
 
+  /** The first progress of a file being opened: the old file's selection, tree and streams go now. */
+  function beginLoad(p: string): void {
+    path.value = p
+    packets.value = 0
+    loadError.value = null
+    usePackets().clearSelection()
+    void useDetails().load(0)
+    useDetails().forget()
+    useStreams().clear()
+    useAnnotations().reset()
+  }
+
   function onProgress(p: LoadProgress): void {
+    if (opening.value && !p.done && p.path !== path.value) beginLoad(p.path)
     progress.value = p
     if (p.error) loadError.value = p.error
     if (p.done) packets.value = p.packets
@@ -105,7 +143,7 @@ export const useFile = defineStore('file', () => {
    * --open`, saving reopened the saved file): show it like one opened here.
    */
   function onOpened(p: { path: string; packets: number; error?: { message: string; offset: number } }): void {
-    if (opening.value) return
+    if (opening.value || saving.value) return
     void afterOpen(p.path, p.packets, p.error)
   }
 
@@ -116,5 +154,25 @@ export const useFile = defineStore('file', () => {
     progress.value = null
   }
 
-  return { path, packets, generation, hasFile, opening, progress, loadError, openError, recent, refreshRecent, open, openSample, save, onProgress, onOpened, captureStarted, afterOpen }
+  return {
+    path,
+    packets,
+    generation,
+    hasFile,
+    opening,
+    saving,
+    progress,
+    loadError,
+    openError,
+    recent,
+    refreshRecent,
+    mayDiscardNotes,
+    open,
+    openSample,
+    save,
+    onProgress,
+    onOpened,
+    captureStarted,
+    afterOpen
+  }
 })

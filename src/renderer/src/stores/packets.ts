@@ -18,6 +18,8 @@ export const usePackets = defineStore('packets', () => {
   const filtering = ref(false)
   /** Bumped when the view is rebuilt, so the list scrolls back to the top. */
   const epoch = ref(0)
+  /** Bumped by a jump to a packet (go to, a pick in the notes or the diagram): the list centres it. */
+  const jumpSeq = ref(0)
 
   const cache = shallowRef<RowWindowCache | null>(null)
 
@@ -88,8 +90,13 @@ export const usePackets = defineStore('packets', () => {
       appliedFilter.value = text.trim()
       const keep = selectedNo.value
       reset(res.total)
-      clearSelection()
-      if (keep) await reveal(keep)
+      // The index belongs to the old view; the frame number stays, so a packet the new view
+      // still holds keeps its details (and the field selected in them) without a reload.
+      selectedIndex.value = -1
+      if (keep) {
+        const i = await reveal(keep).catch(() => -1)
+        if (i < 0 && selectedIndex.value < 0) clearSelection()
+      }
       return res
     } finally {
       filtering.value = false
@@ -102,6 +109,7 @@ export const usePackets = defineStore('packets', () => {
     if (index >= 0 && index < total.value) {
       selectedIndex.value = index
       selectedNo.value = no
+      jumpSeq.value++
     }
     return index
   }
@@ -116,6 +124,7 @@ export const usePackets = defineStore('packets', () => {
     total,
     revision,
     epoch,
+    jumpSeq,
     selectedIndex,
     selectedNo,
     selectedRow,

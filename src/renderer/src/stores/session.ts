@@ -10,6 +10,7 @@ import { useAnnotations } from './annotations'
 import { useNotify } from './notify'
 import { useDetails } from './details'
 import { useFilter } from './filter'
+import { unsavedNotesPath } from './persist'
 
 export function wireEvents(api: WirenoteApi): () => void {
   const offs = [
@@ -28,6 +29,8 @@ export function wireEvents(api: WirenoteApi): () => void {
  * running capture, possibly filtered: show exactly that view, with its filter in the bar.
  */
 export async function catchUp(api: WirenoteApi, first: boolean): Promise<void> {
+  // Read before anything below changes the path (App.vue keeps the mark up to date).
+  const unsavedPath = unsavedNotesPath()
   const packets = usePackets()
   const capture = useCapture()
   await capture.refreshStatus()
@@ -51,6 +54,7 @@ export async function catchUp(api: WirenoteApi, first: boolean): Promise<void> {
     await useAnnotations()
       .load()
       .catch(() => undefined)
+    if (unsavedPath && unsavedPath === current.path) useAnnotations().unsavedInFile = true
   }
   await file.refreshRecent()
 }

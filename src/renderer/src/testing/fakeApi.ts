@@ -173,8 +173,15 @@ export class FakeApi implements WirenoteApi {
         return { path: this.path || null, packets: this.total, filter: this.filterText, live: this.capture.running }
       case 'file.recent':
         return { paths: this.recent }
-      case 'file.save':
-        return { path: String(args.path) }
+      case 'file.save': {
+        // As the session does: the saved file (notes inside) becomes the open capture, unfiltered.
+        const kept = this.annotations
+        this.open(String(args.path), this.total)
+        this.annotations = kept
+        this.emit('file.opened', { path: this.path, packets: this.total })
+        this.emit('view.changed', { total: this.total, reset: true })
+        return { path: this.path }
+      }
       case 'capture.interfaces':
         return {
           interfaces: [
