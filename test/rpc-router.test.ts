@@ -26,6 +26,7 @@ const validArgs: Record<MethodName, unknown> = {
   'capture.status': {},
   'view.rows': { start: 0, count: 100 },
   'view.filter': { text: 'tcp' },
+  'filter.check': { text: 'tcp' },
   'view.find': { no: 1 },
   'packet.details': { no: 1 },
   'streams.list': {},

@@ -68,7 +68,7 @@ describe.skipIf(skip !== '')('session live capture', () => {
         return undefined
       }
       const label = find((await call('packet.details', { no })).tree)
-      return Number(/(\d+)\s*$/.exec(label ?? '')?.[1])
+      return Number(/: (\d+)/.exec(label ?? "")?.[1])
     }
     expect(await seqOf(synAck!.no, 'tcp.ack_raw')).toBe(((await seqOf(syn!.no, 'tcp.seq_raw')) + 1) >>> 0)
   })

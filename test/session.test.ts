@@ -77,3 +77,38 @@ describe('session', () => {
     expect((await call('annotations.get', {})).packets).toHaveLength(1)
   })
 })
+
+describe('session: saving, streams and filters as the UI uses them', () => {
+  it('tracks unsaved notes, refuses to overwrite without consent, and counts streams', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const dir = mkdtempSync(join(tmpdir(), 'wn-sess-'))
+    try {
+      svc = await createServices({ mode: 'headless', userDataDir: null })
+      await call('file.openSample', {})
+      expect((await call('annotations.get', {})).unsaved).toBe(false)
+      // Setting the same (empty) annotations is no edit.
+      await call('annotations.set', { title: '', intro: '', packets: [{ no: 3, note: '', step: '', highlights: [] }] })
+      expect((await call('annotations.get', {})).unsaved).toBe(false)
+      await call('annotations.set', { title: '', intro: '', packets: [{ no: 3, note: 'SYN', step: '', highlights: [] }] })
+      expect((await call('annotations.get', {})).unsaved).toBe(true)
+
+      const target = join(dir, 'exists.pcapng')
+      writeFileSync(target, 'not a capture')
+      const refused = await svc.router.dispatch('file.save', { path: target })
+      expect(refused).toEqual({ ok: false, error: { code: 'exists', message: `"${target}" already exists.` } })
+      expect(await call('file.save', { path: target, overwrite: true })).toEqual({ path: target })
+      expect((await call('annotations.get', {})).unsaved).toBe(false)
+      expect((await call('annotations.get', {})).packets).toHaveLength(1)
+
+      expect(await call('streams.list', {})).toMatchObject({ total: 2, streams: [{ stream: 0 }, { stream: 1 }] })
+      expect(await call('filter.check', { text: 'ip.adr == 1.2.3.4' })).toMatchObject({ ok: false, error: { pos: 0 } })
+      expect(await call('filter.check', { text: 'tcp.port in {80, 443}' })).toEqual({ ok: true })
+      // Checking does not apply.
+      expect((await call('view.rows', { start: 0, count: 0 })).total).toBe(17)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -56,8 +56,20 @@ function createWindow(svc: Services): void {
     if (state.maximized) win?.maximize()
     win?.show()
   })
-  win.on('close', () => {
-    if (win) saveBounds(statePath, win.getNormalBounds(), win.isMaximized())
+  let discardNotes = false
+  win.on('close', (e) => {
+    if (!win) return
+    if (svc.session.notesUnsaved && !discardNotes) {
+      // Annotations live in memory until saved into a pcapng: closing would lose them.
+      e.preventDefault()
+      void askAboutUnsavedNotes(win, svc).then((choice) => {
+        if (choice === 'cancel' || !win) return
+        discardNotes = true
+        win.close()
+      })
+      return
+    }
+    saveBounds(statePath, win.getNormalBounds(), win.isMaximized())
   })
   win.on('closed', () => {
     win = null
@@ -67,6 +79,28 @@ function createWindow(svc: Services): void {
   })
   win.on('closed', unsubscribe)
   void win.loadFile(rendererIndex)
+}
+
+async function askAboutUnsavedNotes(w: BrowserWindow, svc: Services): Promise<'saved' | 'discard' | 'cancel'> {
+  const { response } = await dialog.showMessageBox(w, {
+    type: 'warning',
+    message: 'Your notes are not saved to a file.',
+    detail: 'Save the capture as pcapng to keep the annotations, or close without them.',
+    buttons: ['Save As…', 'Close Without Saving', 'Cancel'],
+    defaultId: 0,
+    cancelId: 2
+  })
+  if (response === 1) return 'discard'
+  if (response !== 0) return 'cancel'
+  const pick = await dialog.showSaveDialog(w, { filters: [{ name: 'pcapng', extensions: ['pcapng'] }] })
+  if (pick.canceled || !pick.filePath) return 'cancel'
+  // The native dialog already asked about replacing an existing file.
+  const r = await svc.router.dispatch('file.save', { path: pick.filePath, overwrite: true })
+  if (!r.ok) {
+    await dialog.showMessageBox(w, { type: 'error', message: r.error.message })
+    return 'cancel'
+  }
+  return 'saved'
 }
 
 /** Menu actions go through the same router as the renderer's calls. */
@@ -91,7 +125,7 @@ function menuTemplate(svc: Services): MenuItemConstructorOptions[] {
   const saveAs = async (): Promise<void> => {
     if (!win) return
     const pick = await dialog.showSaveDialog(win, { filters: [{ name: 'pcapng', extensions: ['pcapng'] }] })
-    if (!pick.canceled && pick.filePath) call('file.save', { path: pick.filePath })
+    if (!pick.canceled && pick.filePath) call('file.save', { path: pick.filePath, overwrite: true })
   }
   const recent = svc.recentFiles().map((p) => ({ label: p, click: () => call('file.open', { path: p }) }))
   return [

@@ -164,7 +164,8 @@ export const methods = {
   'file.recent': { args: z.object({}).strict() },
   /** What is open now (after a reload or reconnect the renderer asks instead of guessing). */
   'file.current': { args: z.object({}).strict() },
-  'file.save': { args: z.object({ path }).strict() },
+  /** Refuses to replace an existing file (code 'exists') unless `overwrite` is set. */
+  'file.save': { args: z.object({ path, overwrite: z.boolean().default(false) }).strict() },
   'capture.interfaces': { args: z.object({}).strict() },
   'capture.start': { args: z.object({ iface: z.string().min(1).max(256), filter: z.string().max(4096).default('') }).strict() },
   'capture.stop': { args: z.object({}).strict() },
@@ -174,6 +175,8 @@ export const methods = {
   'capture.status': { args: z.object({}).strict() },
   'view.rows': { args: z.object({ start: z.number().int().min(0), count: z.number().int().min(0).max(2000) }).strict() },
   'view.filter': { args: z.object({ text: z.string().max(10000) }).strict() },
+  /** Checks a filter against the field registry without applying it (the bar, as you type). */
+  'filter.check': { args: z.object({ text: z.string().max(10000) }).strict() },
   'view.find': { args: z.object({ no: frameNo }).strict() },
   'packet.details': { args: z.object({ no: frameNo }).strict() },
   'streams.list': { args: z.object({}).strict() },
@@ -241,7 +244,8 @@ export type MethodName = keyof typeof methods
 export type MethodArgs<M extends MethodName> = z.input<(typeof methods)[M]['args']>
 
 export interface MethodResults {
-  'app.info': { version: string; mode: 'electron' | 'headless'; platform: string; sample: string }
+  /** `documents`: a writable folder to suggest for saves and exports. */
+  'app.info': { version: string; mode: 'electron' | 'headless'; platform: string; sample: string; documents: string }
   'file.open': { path: string; packets: number; error?: { message: string; offset: number } }
   'file.openSample': { path: string; packets: number }
   'file.recent': { paths: string[] }
@@ -255,11 +259,14 @@ export interface MethodResults {
   'capture.status': CaptureStatus
   'view.rows': { total: number; rows: PacketRow[] }
   'view.filter': { ok: true; total: number } | { ok: false; error: FilterError }
+  'filter.check': { ok: true } | { ok: false; error: FilterError }
   'view.find': { index: number }
   'packet.details': PacketDetails
-  'streams.list': { streams: StreamSummary[] }
+  /** The first streams (at most 20 000) and how many the capture has. */
+  'streams.list': { streams: StreamSummary[]; total: number }
   'stream.packets': StreamDetail
-  'annotations.get': FileAnnotations
+  /** `unsaved`: edited since the file was opened or saved (closing would lose them). */
+  'annotations.get': FileAnnotations & { unsaved: boolean }
   'annotations.set': { ok: true }
   'export.note': { dir: string; files: string[] }
   /** A packet card (details + bytes + note) as SVG and as a 2× PNG (base64), for the clipboard. */
@@ -291,7 +298,7 @@ export type EventName = keyof EventPayloads
 
 /** Errors crossing the contract carry a stable code and a user-facing message. */
 export interface ContractError {
-  code: 'invalid-args' | 'unknown-method' | 'failed'
+  code: 'invalid-args' | 'unknown-method' | 'failed' | 'exists'
   message: string
 }
 

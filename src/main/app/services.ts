@@ -1,6 +1,7 @@
 // Composes the main-process services behind the contract. Both Electron and the headless
 // server call createServices() and talk to the result only through its router and events.
 import { existsSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { EventBus } from '../rpc/events'
@@ -51,6 +52,12 @@ function captureRuntime(): { runtime?: string; script?: string } {
   return { runtime, script: bundledHelperPath().replace(`app.asar${sep}`, `app.asar.unpacked${sep}`) }
 }
 
+/** Where saves and exports go by default: ~/Documents when there is one. */
+function documentsDir(): string {
+  const docs = join(homedir(), 'Documents')
+  return existsSync(docs) ? docs : homedir()
+}
+
 export async function createServices(opts: ServicesOptions): Promise<Services> {
   const events = new EventBus()
   const recent = new RecentFiles(opts.userDataDir ? join(opts.userDataDir, 'recent-files.json') : null)
@@ -58,7 +65,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const version = appVersion()
 
   const handlers: Handlers = {
-    'app.info': () => ({ version, mode: opts.mode, platform: process.platform, sample: session.samplePath }),
+    'app.info': () => ({ version, mode: opts.mode, platform: process.platform, sample: session.samplePath, documents: documentsDir() }),
     'file.open': async ({ path }) => {
       const r = await session.open(path)
       recent.add(r.path)
@@ -67,7 +74,11 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     'file.openSample': async () => session.open(session.samplePath),
     'file.recent': () => ({ paths: recent.list() }),
     'file.current': () => session.current(),
-    'file.save': async ({ path }) => session.save(path),
+    'file.save': async ({ path, overwrite }) => {
+      const r = await session.save(path, overwrite)
+      recent.add(r.path)
+      return r
+    },
     'capture.interfaces': async () => ({ interfaces: await session.capture.interfaces() }),
     'capture.start': async ({ iface, filter }) => session.startCapture(iface, filter),
     'capture.stop': async () => session.stopCapture(),
@@ -82,9 +93,10 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     },
     'view.rows': ({ start, count }) => session.rows(start, count),
     'view.filter': async ({ text }) => session.filter(text),
+    'filter.check': ({ text }) => session.checkFilter(text),
     'view.find': ({ no }) => session.find(no),
     'packet.details': ({ no }) => session.details(no),
-    'streams.list': () => ({ streams: session.streams() }),
+    'streams.list': () => session.streams(),
     'stream.packets': ({ stream, limit }) => session.streamPackets(stream, limit),
     'annotations.get': () => session.annotations(),
     'annotations.set': (a) => session.setAnnotations(a),

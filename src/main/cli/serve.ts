@@ -45,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
     port,
     token: args.values.token ?? process.env.WIRENOTE_TOKEN
   })
+  services.session.excludeOwnPort(server.port)
   process.stdout.write(`Wirenote is running headless at ${server.url}\n`)
   await new Promise<void>((done) => {
     const stop = (): void => done()

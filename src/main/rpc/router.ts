@@ -16,6 +16,14 @@ export type RouteResult = { ok: true; result: unknown } | { ok: false; error: Co
 /** A failure a handler wants the user to read as is (no stack, no "Error:" prefix). */
 export class UserError extends Error {
   override name = 'UserError'
+
+  constructor(
+    message: string,
+    /** A code the renderer acts on ('exists': ask before overwriting). */
+    readonly code: ContractError['code'] = 'failed'
+  ) {
+    super(message)
+  }
 }
 
 function isMethod(name: unknown): name is MethodName {
@@ -52,7 +60,7 @@ export class Router {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       if (!(err instanceof UserError)) console.error(`[wirenote] ${method} failed:`, err)
-      return { ok: false, error: { code: 'failed', message } }
+      return { ok: false, error: { code: err instanceof UserError ? err.code : 'failed', message } }
     }
   }
 }

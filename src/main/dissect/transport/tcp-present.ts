@@ -57,6 +57,11 @@ const rel = (raw: number, base: number): number => (Number.isNaN(base) ? raw : (
  * Adds the conversation-dependent nodes to ctx.tcpNode and sets the Info column (tree mode);
  * `view` null means no conversation state (raw numbers, like Wireshark with analysis off).
  */
+function generated(n: FieldNode): FieldNode {
+  n.generated = true
+  return n
+}
+
 export function presentTcp(ctx: PacketContext, view: TcpView | null): void {
   if (!ctx.tree) return
   const t = ctx.tcp!
@@ -71,7 +76,8 @@ export function presentTcp(ctx: PacketContext, view: TcpView | null): void {
   if (top && top.children) {
     const k = top.children
     const off = t.off
-    if (view) k.splice(4, 0, node(TCP.stream, off, 0, view.stream))
+    // Fields Wireshark computes rather than reads are "generated": drawn in [brackets].
+    if (view) k.splice(4, 0, generated(node(TCP.stream, off, 0, view.stream)))
     const i = indexOf(k, TCP.seqRaw.name)
     if (i >= 0) {
       const s = node(TCP.seq, off + 4, 4, seq)
@@ -79,7 +85,7 @@ export function presentTcp(ctx: PacketContext, view: TcpView | null): void {
       k.splice(i, 0, s)
       if (analysed && !t.bogus) {
         const nxt = (seq + t.len + (syn ? 1 : 0) + (t.flags & 0x01 ? 1 : 0)) >>> 0
-        const n = node(TCP.nxtseq, off, 0, nxt)
+        const n = generated(node(TCP.nxtseq, off, 0, nxt))
         n.label = `Next Sequence Number: ${nxt}    (relative sequence number)`
         k.splice(i + 2, 0, n)
       }
@@ -92,13 +98,13 @@ export function presentTcp(ctx: PacketContext, view: TcpView | null): void {
     }
     const w = indexOf(k, TCP.window.name)
     if (w >= 0) {
-      const extra: FieldNode[] = [node(TCP.windowSize, off + 14, 2, win)]
+      const extra: FieldNode[] = [generated(node(TCP.windowSize, off + 14, 2, win))]
       if (analysed && !syn && scale !== -1) {
-        const f = node(TCP.scaleFactor, off + 14, 2, scale === -2 ? -2 : 1 << scale)
+        const f = generated(node(TCP.scaleFactor, off + 14, 2, scale === -2 ? -2 : 1 << scale))
         if (scale === -2) f.label = 'Window size scaling factor: -2 (no window scaling used)'
         extra.push(f)
       } else if (!syn) {
-        const f = node(TCP.scaleFactor, off + 14, 2, -1)
+        const f = generated(node(TCP.scaleFactor, off + 14, 2, -1))
         f.label = 'Window size scaling factor: -1 (unknown)'
         extra.push(f)
       }

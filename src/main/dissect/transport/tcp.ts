@@ -124,7 +124,11 @@ export function dissectTcp(ctx: PacketContext, off: number, end: number): void {
     top!.len = Math.min(bogus ? FIXED_LEN : hdrLen, end - off)
     kids.push(node(TCP.srcport, off, 2, srcport), node(TCP.dstport, off + 2, 2, dstport))
     kids.push(hidden(node(TCP.port, off, 2, srcport)), hidden(node(TCP.port, off + 2, 2, dstport)))
-    if (len >= 0) kids.push(node(TCP.len, off, 0, len))
+    if (len >= 0) {
+      const segLen = node(TCP.len, off, 0, len)
+      segLen.generated = true
+      kids.push(segLen)
+    }
     kids.push(node(TCP.seqRaw, off + 4, 4, seq))
     if (!bogus) kids.push(node(TCP.ackRaw, off + 8, 4, ack))
     const hl = node(TCP.hdrLen, off + 12, 1, hdrLen)
