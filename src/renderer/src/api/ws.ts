@@ -1,7 +1,7 @@
 // The WebSocket transport for headless mode: the same WirenoteApi as Electron's preload,
 // carried as RpcRequest/RpcReply/RpcEvent JSON messages. It reconnects by itself with
 // backoff; requests made while disconnected wait for the socket (their timeout runs).
-import type { EventName, EventPayloads, MethodArgs, MethodName, MethodResults, WirenoteApi } from '../../../shared/contract'
+import type { ContractError, EventName, EventPayloads, MethodArgs, MethodName, MethodResults, WirenoteApi } from '../../../shared/contract'
 import type { RpcEvent, RpcReply, RpcRequest } from '../../../shared/rpc'
 import { WS_PATH } from '../../../shared/rpc'
 
@@ -11,7 +11,7 @@ export type ConnectionState = 'connecting' | 'open' | 'closed'
 export class RpcError extends Error {
   constructor(
     message: string,
-    readonly code: 'invalid-args' | 'unknown-method' | 'failed' | 'timeout' | 'disconnected'
+    readonly code: ContractError['code'] | 'timeout' | 'disconnected'
   ) {
     super(message)
     this.name = 'RpcError'
