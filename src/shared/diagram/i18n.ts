@@ -13,6 +13,8 @@ export interface DiagramStrings {
   legendY: (value: string) => string
   truncated: (shown: number) => string
   noHandshake: string
+  /** The frame number beside each arrow (the packet list's No. column). */
+  frame: (no: number) => string
 }
 
 export const DIAGRAM_STRINGS: Record<Lang, DiagramStrings> = {
@@ -27,7 +29,8 @@ export const DIAGRAM_STRINGS: Record<Lang, DiagramStrings> = {
     legendX: (v) => `x = ${v} (client's initial sequence number)`,
     legendY: (v) => `y = ${v} (server's initial sequence number)`,
     truncated: (n) => `Only the first ${n} packets of the stream are shown.`,
-    noHandshake: 'No TCP handshake in this stream: show the whole stream instead.'
+    noHandshake: 'No TCP handshake in this stream: show the whole stream instead.',
+    frame: (no) => `No. ${no}`
   },
   'zh-CN': {
     client: '客户端',
@@ -40,6 +43,7 @@ export const DIAGRAM_STRINGS: Record<Lang, DiagramStrings> = {
     legendX: (v) => `x = ${v}（客户端初始序号）`,
     legendY: (v) => `y = ${v}（服务器初始序号）`,
     truncated: (n) => `仅显示该流的前 ${n} 个分组。`,
-    noHandshake: '该流中没有 TCP 握手：请改为显示整个流。'
+    noHandshake: '该流中没有 TCP 握手：请改为显示整个流。',
+    frame: (no) => `序号 ${no}`
   }
 }

@@ -168,7 +168,7 @@ export function layoutDiagram(d: StreamDetail, opts: LayoutOptions): DiagramLayo
       markText,
       below,
       time: text(formatRelTime(p.rel), 0, 0, 'start', LABEL_SIZE, 'time'),
-      frame: text(`No. ${p.no}`, 0, 0, 'start', SMALL_SIZE, 'frame')
+      frame: text(t.frame(p.no), 0, 0, 'start', SMALL_SIZE, 'frame')
     }
   })
 
