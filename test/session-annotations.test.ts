@@ -50,13 +50,13 @@ describe('annotations through save and reopen', () => {
     expect(await call('file.save', { path: saved })).toEqual({ path: saved })
     // Saving made the saved file the open one.
     expect((await call('file.current', {})).path).toBe(saved)
-    expect(await call('annotations.get', {})).toEqual(notes)
+    expect(await call('annotations.get', {})).toEqual({ ...notes, unsaved: false })
 
     // A fresh app reading the file finds the same annotations.
     await svc.dispose()
     svc = await createServices({ mode: 'headless', userDataDir: null })
     expect((await call('file.open', { path: saved })).packets).toBe(17)
-    expect(await call('annotations.get', {})).toEqual(notes)
+    expect(await call('annotations.get', {})).toEqual({ ...notes, unsaved: false })
     const rows = (await call('view.rows', { start: 0, count: 17 })).rows
     expect(rows.filter((r) => r.annotated).map((r) => r.no)).toEqual([3, 4, 13])
 

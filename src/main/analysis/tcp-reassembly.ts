@@ -2,16 +2,27 @@
 // reassemble TCP streams"): a dissector that needs bytes beyond the segment asks for them
 // (ports.ts desegment); the segments are collected until the PDU is complete and the frame that
 // completes it shows the application layer. Memory is bounded: a pending PDU larger than
-// MAX_PDU, or pending bytes beyond MAX_PENDING in all, are given up.
+// MAX_PDU, pending bytes beyond MAX_PENDING in all, or more than MAX_PENDING_PDUS pending PDUs
+// (e.g. a PDU whose rest the capture lost, left pending when its connection ended) are given up,
+// oldest first; their segments then show as not reassembled. Where each stream direction has
+// been dissected up to lives in the stream table's rows (chunked and spilled with them), and the
+// frames that completed a PDU in PduRecords (spilled too), so neither grows in memory.
 import type { PacketContext } from '../dissect/context'
 import { defineField, node, type FieldNode } from '../dissect/fields'
 import { desegment, ONE_MORE_SEGMENT } from '../dissect/transport/ports'
 import { dispatchTcpPayload } from '../dissect/transport/tcp-present'
 import { TCP } from '../dissect/transport/tcp-fields'
 import { UNTIL_FIN } from '../dissect/app/http'
+import { PduRecords } from './frame-records'
+import { STREAM_ROW_MASK, type TcpStreamTable } from './tcp-streams'
+
+// Module-local copy: an imported binding is a getter call under tsx (the CLI) on every use.
+const ROW = STREAM_ROW_MASK
 
 const MAX_PDU = 32 * 1024 * 1024
 const MAX_PENDING = 128 * 1024 * 1024
+/** Pending PDUs at once (each also costs a few hundred bytes of objects). */
+const MAX_PENDING_PDUS = 16384
 /** Frames listed per PDU (tcp.segment); longer PDUs keep the first ones. */
 const MAX_FRAMES = 4096
 
@@ -50,29 +61,40 @@ export type SegmentOutcome = 'dissected' | 'not-dissected'
 export class TcpReassembler {
   private readonly pending = new Map<number, Msp>()
   private pendingBytes = 0
-  /** Per stream direction (2 * stream + dir): the sequence number up to which data was dissected. */
-  private seen = new Uint32Array(1024)
-  private seenSet = new Uint8Array(1024)
   /** Frames that completed a PDU (sparse): for re-dissecting them alone later. */
-  readonly completed = new Map<number, PduEntry>()
+  readonly completed = new PduRecords()
   /**
    * After segment(): [from, to) frame ranges of this frame's bytes that belong to a PDU spanning
    * segments, completed here or still pending (tshark's tcp.segment_data).
    */
   readonly segmentData: number[] = []
 
-  constructor(private readonly keepIndex = true) {}
+  /** `streams` holds, per stream direction, the sequence number up to which data was dissected. */
+  constructor(
+    private readonly streams: TcpStreamTable,
+    private readonly keepIndex = true
+  ) {}
 
-  private ensure(key: number): void {
-    if (key < this.seen.length) return
-    let n = this.seen.length
-    while (n <= key) n *= 2
-    const s = new Uint32Array(n)
-    s.set(this.seen)
-    const b = new Uint8Array(n)
-    b.set(this.seenSet)
-    this.seen = s
-    this.seenSet = b
+  /** Key 2 * stream + dir: dissected up to `seq`. */
+  private setSeen(key: number, seq: number): void {
+    const s = key >>> 1
+    const R = this.streams.rows(s)
+    const j = s & ROW
+    R.reasmSeen[2 * j + (key & 1)] = seq
+    R.reasmState[j]! |= 1 << (key & 1)
+  }
+
+  /** Where key's direction was dissected up to, or -1 when nothing was yet. */
+  private seenOf(key: number): number {
+    const s = key >>> 1
+    const R = this.streams.rows(s, false)
+    const j = s & ROW
+    return R.reasmState[j]! & (1 << (key & 1)) ? R.reasmSeen[2 * j + (key & 1)]! : -1
+  }
+
+  /** Pending PDUs now. */
+  get pendingCount(): number {
+    return this.pending.size
   }
 
   /**
@@ -87,7 +109,6 @@ export class TcpReassembler {
     const payEnd = t.payloadEnd
     let seq = t.seq
     const captured = payEnd - payOff
-    this.ensure(key)
     const msp0 = this.pending.get(key)
     if (t.len <= 0 || captured <= 0) {
       // A FIN ends a PDU that runs until the connection closes.
@@ -119,15 +140,14 @@ export class TcpReassembler {
       }
       const done = msp.end === -1 || (msp.end === -2 ? fin : LE(msp.end, msp.next))
       if (!done) {
-        this.seen[key] = msp.next
-        this.seenSet[key] = 1
+        this.setSeen(key, msp.next)
         this.segmentData.push(payOff, payEnd)
         return 'not-dissected'
       }
       return this.complete(ctx, key, msp, seq, payOff, payEnd, conv, fin) ? 'dissected' : 'not-dissected'
     }
-    if (this.seenSet[key]) {
-      const s = this.seen[key]!
+    const s = this.seenOf(key)
+    if (s >= 0) {
       if (LE((seq + t.len) >>> 0, s)) return 'not-dissected'
       if (LT(seq, s)) {
         payOff += (s - seq) >>> 0
@@ -142,8 +162,7 @@ export class TcpReassembler {
   private fresh(ctx: PacketContext, key: number, seq: number, payOff: number, payEnd: number, conv: number, fin: boolean): void {
     dispatchTcpPayload(ctx, payOff, payEnd, true, conv, fin)
     const end = (seq + (payEnd - payOff)) >>> 0
-    this.seen[key] = end
-    this.seenSet[key] = 1
+    this.setSeen(key, end)
     if (desegment.offset < 0) return
     const o = desegment.offset
     this.segmentData.push(o, payEnd)
@@ -184,18 +203,14 @@ export class TcpReassembler {
       // Layers of the attempt stay (as in tshark); the frame remains part of the PDU.
       this.segmentData.push(payOff, payEnd)
       this.add(key, m)
-      this.seen[key] = next
-      this.seenSet[key] = 1
+      this.setSeen(key, next)
       return ctx.layers.length > layersBefore
     }
     if (ctx.tree) addSegmentsTree(ctx, layersBefore, msp.frames, total)
     if (used > 0) this.segmentData.push(payOff, payOff + used)
     if (this.keepIndex) this.completed.set(ctx.number, { startSeq: msp.start, length: total, frames: Uint32Array.from(msp.frames), untilFin: msp.end === -2 })
     if (payOff + used < payEnd) this.fresh(ctx, key, (seq + used) >>> 0, payOff + used, payEnd, conv, fin)
-    else {
-      this.seen[key] = (seq + (payEnd - payOff)) >>> 0
-      this.seenSet[key] = 1
-    }
+    else this.setSeen(key, (seq + (payEnd - payOff)) >>> 0)
     return true
   }
 
@@ -213,7 +228,7 @@ export class TcpReassembler {
     if (old) this.drop(key, old)
     this.pending.set(key, msp)
     this.pendingBytes += msp.size
-    if (this.pendingBytes > MAX_PENDING) this.evict()
+    if (this.pendingBytes > MAX_PENDING || this.pending.size > MAX_PENDING_PDUS) this.evict()
   }
 
   private drop(key: number, msp: Msp): void {
@@ -221,10 +236,10 @@ export class TcpReassembler {
     this.pendingBytes -= msp.size
   }
 
-  /** Gives up the oldest pending PDUs until the budget holds again. */
+  /** Gives up the oldest pending PDUs until the budgets hold again (with room to spare). */
   private evict(): void {
     for (const [k, m] of this.pending) {
-      if (this.pendingBytes <= MAX_PENDING / 2) break
+      if (this.pendingBytes <= MAX_PENDING / 2 && this.pending.size <= (MAX_PENDING_PDUS * 3) / 4) break
       this.drop(k, m)
     }
   }

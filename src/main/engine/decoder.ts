@@ -6,7 +6,9 @@ import type { CaptureReader, PacketRecord } from '../capfile/types'
 import { IpDefragmenter } from '../analysis/ip-defrag'
 import { presentRecord, TcpAnalyzer, viewOf, type TcpPacketRecord } from '../analysis/tcp-analysis'
 import { addSegmentsTree, dispatchReassembled, TcpReassembler, type PduEntry } from '../analysis/tcp-reassembly'
-import { TcpStreamTable } from '../analysis/tcp-streams'
+import { STREAM_ROW_MASK, TcpStreamTable, type TcpStreamTableOptions } from '../analysis/tcp-streams'
+import { DupAckRecords, type FrameLookup } from '../analysis/frame-records'
+import { LruMap } from '../analysis/lru-map'
 import { dissectFrame, type Dissection, type FrameInput } from '../dissect'
 import type { PacketContext } from '../dissect/context'
 import { desegment } from '../dissect/transport/ports'
@@ -14,8 +16,12 @@ import { setTcpHandler, type TcpHandler } from '../dissect/transport/tcp'
 import { A, askedRange, dispatchTcpPayload, payloadNode, presentTcp, resetCause } from '../dissect/transport/tcp-present'
 import { ANY_QUIC_CONNECTION, setQuicConnections, type QuicConnections } from '../dissect/app/quic'
 
+// Module-local copy: an imported binding is a getter call under tsx (the CLI) on every use.
+const ROW = STREAM_ROW_MASK
+
 export type { TcpPacketRecord } from '../analysis/tcp-analysis'
 export type { PduEntry } from '../analysis/tcp-reassembly'
+export type { FrameLookup } from '../analysis/frame-records'
 export { TcpStreamTable } from '../analysis/tcp-streams'
 export { A as TCP_FLAGS } from '../dissect/transport/tcp-present'
 
@@ -31,6 +37,30 @@ export interface DecoderOptions {
   defragment?: boolean
   /** Keep the list of frames of every reassembled PDU (for redissect); default true. */
   keepPduIndex?: boolean
+  /** Stream table bounds (resident chunks, tuples kept); defaults suit any capture length. */
+  streams?: TcpStreamTableOptions
+}
+
+/** QUIC connections remembered at once; the least recently used beyond are forgotten. */
+export const MAX_QUIC_CONNECTIONS = 8192
+
+/** Bytes the sequential pass holds in memory, per structure (counted from the structures). */
+export interface DecoderMemory {
+  /** Resident chunks of stream rows. */
+  streamRows: number
+  /** The 4-tuple → stream hash. */
+  tupleHash: number
+  /** Resident chunks of the duplicate-ACK records. */
+  dupAcks: number
+  /** Resident chunks of the reassembled-PDU records and their frame lists. */
+  pdus: number
+  /** Bytes of PDUs waiting for more segments, plus an estimate of their objects. */
+  pendingPdus: number
+  /** Fragment bytes of IP datagrams waiting for more fragments, plus an estimate of their objects. */
+  defrag: number
+  /** An estimate for the QUIC connections remembered. */
+  quic: number
+  total: number
 }
 
 export interface DecodedPacket {
@@ -59,8 +89,10 @@ export function frameInput(rec: PacketRecord, reader: Pick<CaptureReader, 'forma
 }
 
 function convFor(T: TcpStreamTable, s: number, frame: number): number {
-  const c = T.convDissector[s]!
-  return c >= 0 && frame > T.switchFrame[s]! ? c : -1
+  const R = T.rows(s, false)
+  const j = s & ROW
+  const c = R.convDissector[j]!
+  return c >= 0 && frame > R.switchFrame[j]! ? c : -1
 }
 
 export class SequentialDecoder {
@@ -72,32 +104,59 @@ export class SequentialDecoder {
   private readonly reassemble: boolean
   private current: TcpPacketRecord = { stream: -1, flags: 0 }
   private readonly handler: TcpHandler
-  private readonly quic: QuicConnections = new Map()
-  private readonly dupAckIndex = new Map<number, readonly [number, number]>()
+  private readonly quic = new LruMap<string, Parameters<QuicConnections['set']>[1]>(MAX_QUIC_CONNECTIONS)
+  private readonly dupAckIndex = new DupAckRecords()
 
   constructor(opts: DecoderOptions) {
     this.tree = opts.tree
     this.reassemble = opts.reassemble !== false
     this.defrag = opts.defragment === false ? undefined : new IpDefragmenter()
-    this.streams = new TcpStreamTable()
+    this.streams = new TcpStreamTable(opts.streams)
     this.analyzer = new TcpAnalyzer(this.streams)
-    this.reassembler = new TcpReassembler(opts.keepPduIndex !== false)
+    this.reassembler = new TcpReassembler(this.streams, opts.keepPduIndex !== false)
     this.handler = (ctx) => this.onSegment(ctx)
   }
 
-  /** Frames that completed a multi-segment PDU, for redissect. */
-  get pdus(): ReadonlyMap<number, PduEntry> {
+  /** Frames that completed a multi-segment PDU, for redissect (kept on disk beyond a few chunks). */
+  get pdus(): FrameLookup<PduEntry> {
     return this.reassembler.completed
   }
 
-  /** QUIC connections seen (one small entry each), for redissect. */
+  /**
+   * QUIC connections seen (one small entry each), for redissect. At most MAX_QUIC_CONNECTIONS:
+   * a connection unused while that many newer ones were seen is forgotten, and its later
+   * short-header packets show as UDP data (tshark would still call them QUIC).
+   */
   get quicConnections(): QuicConnections {
     return this.quic
   }
 
   /** Duplicate ACKs (sparse): frame → [frame it duplicates, number in the run], for redissect. */
-  get dupAcks(): ReadonlyMap<number, readonly [number, number]> {
+  get dupAcks(): FrameLookup<readonly [number, number]> {
     return this.dupAckIndex
+  }
+
+  /** What the pass holds in memory now, per structure. */
+  memory(): DecoderMemory {
+    const m = {
+      streamRows: this.streams.residentRowBytes,
+      tupleHash: this.streams.hashBytes,
+      dupAcks: this.dupAckIndex.residentBytes,
+      pdus: this.reassembler.completed.residentBytes,
+      pendingPdus: this.reassembler.pendingSize + this.reassembler.pendingCount * 256,
+      defrag: this.defrag ? this.defrag.pendingBytes + this.defrag.pendingDatagrams * 256 : 0,
+      quic: this.quic.size * 256
+    }
+    return { ...m, total: Object.values(m).reduce((a, b) => a + b, 0) }
+  }
+
+  /** Releases the spill files of the pass's tables. */
+  close(): void {
+    this.streams.close()
+    this.dupAckIndex.close()
+    this.reassembler.completed.close()
+    this.quic.clear()
+    this.defrag?.clear()
   }
 
   private onSegment(ctx: PacketContext): void {
@@ -118,20 +177,23 @@ export class SequentialDecoder {
       const conv = convFor(T, r.stream, ctx.number)
       let outcome: 'dissected' | 'not-dissected' = 'dissected'
       const layers = ctx.layers.length
-      desegment.streamState = T.appState[r.stream]!
+      const j = r.stream & ROW
+      desegment.streamState = T.rows(r.stream, false).appState[j]!
       let segments: readonly number[] = []
       if (this.reassemble) {
         outcome = this.reassembler.segment(ctx, 2 * r.stream + r.dir, conv)
         segments = this.reassembler.segmentData
       } else if (t.len > 0) dispatchTcpPayload(ctx, t.payloadOff, t.payloadEnd, false, conv)
-      T.appState[r.stream] = desegment.streamState
+      // Rows fetched again: the dissectors ran in between.
+      const R = T.rows(r.stream)
+      R.appState[j] = desegment.streamState
       if (outcome === 'not-dissected' || (t.len > 0 && desegment.offset >= 0 && ctx.layers.length === layers && this.reassemble)) {
         flags |= A.NOT_DISSECTED
       }
       if (ctx.tree && t.len > 0) payloadNode(ctx, flags, segments)
       if (desegment.switchTo >= 0) {
-        T.convDissector[r.stream] = desegment.switchTo
-        T.switchFrame[r.stream] = ctx.number
+        R.convDissector[j] = desegment.switchTo
+        R.switchFrame[j] = ctx.number
       }
     }
     this.current = { stream: r.stream, flags }
@@ -192,7 +254,7 @@ export function redissect(input: FrameInput, stored: TcpPacketRecord, streams: T
     }
     const known = stored.stream >= 0 && stored.stream < streams.count
     const conv = known ? convFor(streams, stored.stream, ctx.number) : -1
-    desegment.streamState = known ? streams.appState[stored.stream]! : 0
+    desegment.streamState = known ? streams.rows(stored.stream, false).appState[stored.stream & ROW]! : 0
     const full = t.payloadEnd - t.payloadOff === t.len
     const pdu = opts.pdu
     if (pdu && opts.readFrame && full) {

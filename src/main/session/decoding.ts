@@ -52,6 +52,15 @@ export class SessionDecoder {
     return this.seq.streams
   }
 
+  /** Bytes the analysis state holds in memory (stream rows, hash, per-frame records). */
+  memory(): ReturnType<SequentialDecoder['memory']> {
+    return this.seq.memory()
+  }
+
+  close(): void {
+    this.seq.close()
+  }
+
   /** Sequential pass over the file (opening, live capture): must see every packet in order. */
   index(rec: PacketRecord, frameNo: number): IndexedFrame {
     const d = this.seq.decode(frameInput(rec, this.reader, frameNo))
@@ -101,17 +110,18 @@ export class SessionDecoder {
     const T = this.seq.streams
     const out: StreamSummary[] = []
     const n = Math.min(T.count, limit)
+    const fmt = (e: { addr: string; port: number }): string => (e.addr.includes(':') ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`)
     for (let s = 0; s < n; s++) {
       const ep = T.endpoints(s)
-      const fmt = (e: { addr: string; port: number }): string => (e.addr.includes(':') ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`)
+      const sum = T.summary(s)
       out.push({
         stream: s,
         client: fmt(ep.client),
         server: fmt(ep.server),
         handshake: T.handshakeState(s),
-        packets: T.packets[2 * s]! + T.packets[2 * s + 1]!,
-        bytes: T.bytes[2 * s]! + T.bytes[2 * s + 1]!,
-        firstNo: T.firstFrame[s]!,
+        packets: sum.packets,
+        bytes: sum.bytes,
+        firstNo: sum.firstFrame,
         state: T.stateText(s)
       })
     }

@@ -137,6 +137,7 @@ export class OpenCapture {
     this.reader.close()
     this.file.close()
     this.index.close()
+    this.decoder.close()
   }
 }
 

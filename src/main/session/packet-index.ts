@@ -3,9 +3,7 @@
 // a RAM budget are spilled to a temporary file and paged back in on demand, so even a capture
 // that runs for days keeps a flat resident size: the packets themselves stay in the capture
 // file and are re-read and re-dissected when a row, the details or an export needs them.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { ChunkedTable } from '../store/chunked-table'
 
 /** Entries per chunk: 64 Ki entries ≈ 2.3 MB per chunk. */
 export const CHUNK_SHIFT = 16
@@ -29,95 +27,62 @@ export interface IndexEntry {
   mark: number
 }
 
-// Field layout of one chunk: each field is one typed array over its own slice of a single
-// ArrayBuffer, so a chunk is spilled and restored with one write/read.
-const LAYOUT = [
-  ['dataOffset', Float64Array],
-  ['tsSec', Float64Array],
-  ['tsNsec', Int32Array],
-  ['caplen', Uint32Array],
-  ['origlen', Uint32Array],
-  ['stream', Int32Array],
-  ['interfaceId', Uint16Array],
-  ['tcpFlags', Uint16Array],
-  ['mark', Uint8Array]
-] as const
+// One chunk is one buffer holding every field's typed array (store/chunked-table.ts), so a
+// chunk is spilled and restored with one write/read.
+const LAYOUT = {
+  dataOffset: { type: Float64Array },
+  tsSec: { type: Float64Array },
+  tsNsec: { type: Int32Array },
+  caplen: { type: Uint32Array },
+  origlen: { type: Uint32Array },
+  stream: { type: Int32Array },
+  interfaceId: { type: Uint16Array },
+  tcpFlags: { type: Uint16Array },
+  mark: { type: Uint8Array }
+} as const
 
-interface Arrays {
-  dataOffset: Float64Array
-  tsSec: Float64Array
-  tsNsec: Int32Array
-  caplen: Uint32Array
-  origlen: Uint32Array
-  stream: Int32Array
-  interfaceId: Uint16Array
-  tcpFlags: Uint16Array
-  mark: Uint8Array
-}
+export const BYTES_PER_ENTRY = Object.values(LAYOUT).reduce((n, c) => n + c.type.BYTES_PER_ELEMENT, 0)
 
-export const BYTES_PER_ENTRY = LAYOUT.reduce((n, [, T]) => n + T.BYTES_PER_ELEMENT, 0)
-const CHUNK_BYTES = BYTES_PER_ENTRY * CHUNK_SIZE
-
-class Chunk {
-  readonly buffer: ArrayBuffer
-  readonly a: Arrays
-  /** Already on disk with this content (re-spilling is unnecessary). */
-  clean = false
-  lastUse = 0
-
-  constructor(buffer?: ArrayBuffer) {
-    this.buffer = buffer ?? new ArrayBuffer(CHUNK_BYTES)
-    const a = {} as Record<string, unknown>
-    let off = 0
-    for (const [name, T] of LAYOUT) {
-      a[name] = new T(this.buffer, off, CHUNK_SIZE)
-      off += T.BYTES_PER_ELEMENT * CHUNK_SIZE
-    }
-    this.a = a as unknown as Arrays
-  }
-}
+/**
+ * Default chunks in memory: 8 chunks = 512 Ki entries ≈ 19 MB. The list shows a screenful at a
+ * time and scans run front to back, so more buffers buy little; a chunk read back is one 2.4 MB
+ * read from the page cache.
+ */
+export const DEFAULT_RESIDENT_CHUNKS = 8
 
 export interface PacketIndexOptions {
-  /** Chunks kept in memory; older ones go to disk. Default 16 (1 Mi entries, ~37 MB). */
+  /** Chunks kept in memory; older ones go to disk. Default DEFAULT_RESIDENT_CHUNKS. */
   residentChunks?: number
   /** Folder for the spill file (default: the OS temp dir). */
   spillDir?: string
 }
 
 export class PacketIndex {
-  private readonly chunks: (Chunk | null)[] = []
-  private resident = 0
-  private readonly maxResident: number
-  private readonly spillDir: string
-  private spill: { dir: string; fd: number } | null = null
-  private clock = 0
-  private n = 0
+  private readonly table: ChunkedTable<typeof LAYOUT>
 
   constructor(opts: PacketIndexOptions = {}) {
-    this.maxResident = Math.max(2, opts.residentChunks ?? 16)
-    this.spillDir = opts.spillDir ?? tmpdir()
+    this.table = new ChunkedTable(LAYOUT, {
+      chunkShift: CHUNK_SHIFT,
+      residentChunks: opts.residentChunks ?? DEFAULT_RESIDENT_CHUNKS,
+      name: 'index',
+      ...(opts.spillDir ? { spillDir: opts.spillDir } : {})
+    })
   }
 
   get length(): number {
-    return this.n
+    return this.table.length
   }
 
   /** Bytes of index held in memory now. */
   get residentBytes(): number {
-    return this.resident * CHUNK_BYTES
+    return this.table.residentBytes
   }
 
   push(e: IndexEntry): number {
-    const i = this.n
-    const ci = i >>> CHUNK_SHIFT
-    if (ci === this.chunks.length) {
-      this.chunks.push(null)
-      this.install(ci, new Chunk())
-    }
-    const c = this.chunk(ci)
-    c.clean = false
+    const i = this.table.length
+    this.table.grow(i + 1)
+    const a = this.table.rows(i)
     const j = i & CHUNK_MASK
-    const a = c.a
     a.dataOffset[j] = e.dataOffset
     a.tsSec[j] = e.tsSec
     a.tsNsec[j] = e.tsNsec
@@ -127,7 +92,6 @@ export class PacketIndex {
     a.stream[j] = e.stream
     a.tcpFlags[j] = e.tcpFlags
     a.mark[j] = e.mark
-    this.n = i + 1
     return i
   }
 
@@ -160,84 +124,20 @@ export class PacketIndex {
   }
 
   setMark(i: number, mark: number): void {
-    const c = this.chunk(i >>> CHUNK_SHIFT)
-    c.a.mark[i & CHUNK_MASK] = mark
-    c.clean = false
+    this.check(i)
+    this.table.rows(i).mark[i & CHUNK_MASK] = mark
   }
 
   close(): void {
-    this.chunks.length = 0
-    this.resident = 0
-    this.n = 0
-    if (this.spill) {
-      closeSync(this.spill.fd)
-      rmSync(this.spill.dir, { recursive: true, force: true })
-      this.spill = null
-    }
+    this.table.close()
   }
 
-  private arrays(i: number): Arrays {
-    if (i < 0 || i >= this.n || !Number.isInteger(i)) throw new RangeError(`packet index ${i} out of range 0..${this.n - 1}`)
-    return this.chunk(i >>> CHUNK_SHIFT).a
+  private check(i: number): void {
+    if (i < 0 || i >= this.table.length || !Number.isInteger(i)) throw new RangeError(`packet index ${i} out of range 0..${this.table.length - 1}`)
   }
 
-  private chunk(ci: number): Chunk {
-    let c = this.chunks[ci]
-    if (!c) {
-      c = this.load(ci)
-      this.install(ci, c)
-    }
-    c.lastUse = ++this.clock
-    return c
-  }
-
-  private install(ci: number, c: Chunk): void {
-    c.lastUse = ++this.clock
-    this.chunks[ci] = c
-    this.resident++
-    if (this.resident > this.maxResident) this.evict(ci)
-  }
-
-  /** Spills the least recently used chunk other than `keep`. */
-  private evict(keep: number): void {
-    let victim = -1
-    let oldest = Infinity
-    for (let k = 0; k < this.chunks.length; k++) {
-      const c = this.chunks[k]
-      if (c && k !== keep && c.lastUse < oldest) {
-        oldest = c.lastUse
-        victim = k
-      }
-    }
-    if (victim < 0) return
-    const c = this.chunks[victim]!
-    if (!c.clean) {
-      const fd = this.spillFd()
-      writeSync(fd, new Uint8Array(c.buffer), 0, CHUNK_BYTES, victim * CHUNK_BYTES)
-    }
-    this.chunks[victim] = null
-    this.resident--
-  }
-
-  private load(ci: number): Chunk {
-    const fd = this.spillFd()
-    const c = new Chunk()
-    const bytes = new Uint8Array(c.buffer)
-    let done = 0
-    while (done < CHUNK_BYTES) {
-      const got = readSync(fd, bytes, done, CHUNK_BYTES - done, ci * CHUNK_BYTES + done)
-      if (got === 0) throw new Error(`packet index spill file is missing chunk ${ci}`)
-      done += got
-    }
-    c.clean = true
-    return c
-  }
-
-  private spillFd(): number {
-    if (!this.spill) {
-      const dir = mkdtempSync(join(this.spillDir, 'wirenote-index-'))
-      this.spill = { dir, fd: openSync(join(dir, 'index.bin'), 'w+', 0o600) }
-    }
-    return this.spill.fd
+  private arrays(i: number) {
+    this.check(i)
+    return this.table.rows(i, false)
   }
 }

@@ -1,0 +1,197 @@
+// Sparse records the sequential pass keeps for some frames (the duplicate ACKs, the frames that
+// completed a reassembled PDU), for re-dissecting one of them alone later. They are appended in
+// frame order, so they sit in a chunked table (store/chunked-table.ts) sorted by frame number
+// and are found by binary search: resident memory is a few chunks however many there are, the
+// rest is in the spill file, and nothing is forgotten.
+import type { PduEntry } from './tcp-reassembly'
+import { ChunkedTable, type Columns, type Layout } from '../store/chunked-table'
+
+/** What callers of SequentialDecoder.pdus / dupAcks use of a map. */
+export interface FrameLookup<V> {
+  get(frame: number): V | undefined
+}
+
+type Keyed<L extends Layout> = L & { readonly frame: { readonly type: Uint32ArrayConstructor } }
+
+const RECORD_CHUNK_SHIFT = 12
+const RECORD_RESIDENT = 4
+
+/** Rows keyed by increasing frame numbers. */
+class FrameKeyedTable<L extends Layout> {
+  private readonly t: ChunkedTable<Keyed<L>>
+  /** First frame of every chunk, in memory: the binary search over chunks needs no disk. */
+  private readonly firstFrames: number[] = []
+  private lastFrame = -1
+
+  constructor(layout: L, name: string) {
+    const keyed = { ...layout, frame: { type: Uint32Array } } as Keyed<L>
+    this.t = new ChunkedTable(keyed, { chunkShift: RECORD_CHUNK_SHIFT, residentChunks: RECORD_RESIDENT, name })
+  }
+
+  get size(): number {
+    return this.t.length
+  }
+
+  get residentBytes(): number {
+    return this.t.residentBytes
+  }
+
+  get mask(): number {
+    return this.t.mask
+  }
+
+  /** The row to fill for `frame`, or -1 when frame is below the last one appended. */
+  put(frame: number): number {
+    if (frame < this.lastFrame) return -1
+    let i = this.t.length - 1
+    if (frame !== this.lastFrame) {
+      i = this.t.length
+      this.t.grow(i + 1)
+      if ((i & this.t.mask) === 0) this.firstFrames.push(frame)
+      this.lastFrame = frame
+    }
+    this.t.rows(i).frame[i & this.t.mask] = frame
+    return i
+  }
+
+  rows(i: number, write = false): Columns<Keyed<L>> {
+    return this.t.rows(i, write)
+  }
+
+  /** Row of `frame`, or -1. */
+  find(frame: number): number {
+    if (this.t.length === 0 || frame > this.lastFrame || frame < this.firstFrames[0]!) return -1
+    let lo = 0
+    let hi = this.firstFrames.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1
+      if (this.firstFrames[mid]! <= frame) lo = mid
+      else hi = mid - 1
+    }
+    const base = lo << this.t.shift
+    const keys = this.t.rows(base, false).frame
+    let a = 0
+    let b = Math.min(this.t.length - base, this.t.rowsPerChunk) - 1
+    while (a <= b) {
+      const m = (a + b) >>> 1
+      const k = keys[m]!
+      if (k === frame) return base + m
+      if (k < frame) a = m + 1
+      else b = m - 1
+    }
+    return -1
+  }
+
+  close(): void {
+    this.t.close()
+    this.firstFrames.length = 0
+    this.lastFrame = -1
+  }
+}
+
+/** Duplicate ACKs: frame → [frame it duplicates, its number in the run]. */
+export class DupAckRecords implements FrameLookup<readonly [number, number]> {
+  private readonly t = new FrameKeyedTable({ of: { type: Uint32Array }, num: { type: Uint32Array } }, 'dupacks')
+  /** Frames recorded out of order (a caller decoding frames out of sequence); never in a capture pass. */
+  private readonly stray = new Map<number, readonly [number, number]>()
+
+  set(frame: number, value: readonly [number, number]): void {
+    const i = this.t.put(frame)
+    if (i < 0) {
+      this.stray.set(frame, value)
+      return
+    }
+    const c = this.t.rows(i, true)
+    const j = i & this.t.mask
+    c.of[j] = value[0]
+    c.num[j] = value[1]
+  }
+
+  get(frame: number): readonly [number, number] | undefined {
+    const i = this.t.find(frame)
+    if (i < 0) return this.stray.get(frame)
+    const c = this.t.rows(i)
+    const j = i & this.t.mask
+    return [c.of[j]!, c.num[j]!]
+  }
+
+  get size(): number {
+    return this.t.size + this.stray.size
+  }
+
+  get residentBytes(): number {
+    return this.t.residentBytes + this.stray.size * 64
+  }
+
+  close(): void {
+    this.t.close()
+    this.stray.clear()
+  }
+}
+
+const FRAME_LIST_SHIFT = 14
+
+/** Frames that completed a multi-segment PDU: what re-dissecting one alone needs. */
+export class PduRecords implements FrameLookup<PduEntry> {
+  private readonly t = new FrameKeyedTable(
+    {
+      framesAt: { type: Float64Array },
+      startSeq: { type: Uint32Array },
+      length: { type: Uint32Array },
+      frameCount: { type: Uint32Array },
+      untilFin: { type: Uint8Array }
+    },
+    'pdus'
+  )
+  /** Every PDU's frame list, one after the other. */
+  private readonly frames = new ChunkedTable({ no: { type: Uint32Array } }, { chunkShift: FRAME_LIST_SHIFT, residentChunks: RECORD_RESIDENT, name: 'pdu-frames' })
+  private readonly stray = new Map<number, PduEntry>()
+
+  set(frame: number, e: PduEntry): void {
+    const i = this.t.put(frame)
+    if (i < 0) {
+      this.stray.set(frame, e)
+      return
+    }
+    const at = this.frames.length
+    const n = e.frames.length
+    this.frames.grow(at + n)
+    for (let k = 0; k < n; k++) this.frames.rows(at + k).no[(at + k) & this.frames.mask] = e.frames[k]!
+    const c = this.t.rows(i, true)
+    const j = i & this.t.mask
+    c.framesAt[j] = at
+    c.frameCount[j] = n
+    c.startSeq[j] = e.startSeq
+    c.length[j] = e.length
+    c.untilFin[j] = e.untilFin ? 1 : 0
+  }
+
+  get(frame: number): PduEntry | undefined {
+    const i = this.t.find(frame)
+    if (i < 0) return this.stray.get(frame)
+    const c = this.t.rows(i)
+    const j = i & this.t.mask
+    const at = c.framesAt[j]!
+    const n = c.frameCount[j]!
+    const e = { startSeq: c.startSeq[j]!, length: c.length[j]!, untilFin: c.untilFin[j] === 1 }
+    const frames = new Uint32Array(n)
+    for (let k = 0; k < n; k++) frames[k] = this.frames.rows(at + k, false).no[(at + k) & this.frames.mask]!
+    return { ...e, frames }
+  }
+
+  get size(): number {
+    return this.t.size + this.stray.size
+  }
+
+  get residentBytes(): number {
+    let stray = 0
+    for (const e of this.stray.values()) stray += 96 + e.frames.byteLength
+    return this.t.residentBytes + this.frames.residentBytes + stray
+  }
+
+  close(): void {
+    this.t.close()
+    this.frames.close()
+    this.stray.clear()
+  }
+}
