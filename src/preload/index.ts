@@ -11,9 +11,9 @@ const api: WirenoteApi = {
   async invoke(method, args) {
     const reply = (await ipcRenderer.invoke(IPC_INVOKE, String(method), args)) as Reply
     if (reply.ok) return reply.result as never
-    const err = new Error(reply.error.message)
-    ;(err as Error & { code?: string }).code = reply.error.code
-    throw err
+    // A plain object, not an Error: the context bridge copies Errors without their own
+    // properties, and the renderer needs `code` (e.g. 'exists' to ask before overwriting).
+    throw { name: 'RpcError', message: reply.error.message, code: reply.error.code }
   },
   on(event, listener) {
     const name: EventName = event

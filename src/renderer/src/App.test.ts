@@ -155,7 +155,8 @@ describe('App', () => {
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 's', ctrlKey: true }))
     await settle()
     expect(w.find('[data-testid="save-dialog"]').exists()).toBe(true)
-    expect((w.find('[data-testid="save-path"]').element as HTMLInputElement).value).toBe('/captures/big-5M-annotated.pcapng')
+    // Suggested in the writable folder app.info names: the capture's own folder may be read-only.
+    expect((w.find('[data-testid="save-path"]').element as HTMLInputElement).value).toBe('/home/user/Documents/big-5M-annotated.pcapng')
     ui.saveDialog = false
     await settle()
     const streams = useStreams()
@@ -164,6 +165,44 @@ describe('App', () => {
     await settle()
     expect((w.find('[data-testid="diagram-scope"]').element as HTMLSelectElement).selectedIndex).toBe(1)
     ui.diagramStream = 0
+    w.unmount()
+  })
+
+  it('saving over an existing file asks first: Cancel keeps the Save dialog open, Replace overwrites', async () => {
+    const { w, env } = await mountApp()
+    const target = '/home/user/Documents/taken.pcapng'
+    env.api.existing.add(target)
+    await w.find('[data-testid="save-button"]').trigger('click')
+    await settle()
+    await w.find('[data-testid="save-path"]').setValue(target)
+    await w.find('[data-testid="save-panel"]').trigger('submit')
+    await settle()
+    const confirm = w.find('[data-testid="confirm-dialog"]')
+    expect(confirm.exists()).toBe(true)
+    expect(confirm.find('h2').text()).toBe('Replace “taken.pcapng”?')
+    expect(w.find('[data-testid="confirm-message"]').attributes('data-question')).toBe('replaceFile')
+    expect(w.find('[data-testid="confirm-message"]').text()).toContain(target)
+    // "Save as… first" belongs to the discard-notes question only.
+    expect(w.find('[data-testid="confirm-save"]').exists()).toBe(false)
+    // The safe answer has the focus.
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('confirm-cancel')
+
+    await w.find('[data-testid="confirm-cancel"]').trigger('click')
+    await settle()
+    expect(w.find('[data-testid="confirm-dialog"]').exists()).toBe(false)
+    expect(w.find('[data-testid="save-dialog"]').exists()).toBe(true)
+    expect((w.find('[data-testid="save-path"]').element as HTMLInputElement).value).toBe(target)
+    expect(useFile().path).toBe('/captures/big-5M.pcapng')
+    expect(w.find('[data-testid="toast"]').exists()).toBe(false)
+
+    await w.find('[data-testid="save-panel"]').trigger('submit')
+    await settle()
+    await w.find('[data-testid="confirm-ok"]').trigger('click')
+    await settle(8)
+    expect(w.find('[data-testid="save-dialog"]').exists()).toBe(false)
+    expect(useFile().path).toBe(target)
+    const saves = env.api.calls.filter((c) => c.method === 'file.save').map((c) => c.args)
+    expect(saves).toEqual([{ path: target }, { path: target }, { path: target, overwrite: true }])
     w.unmount()
   })
 })

@@ -1,9 +1,33 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import FilterBar from './FilterBar.vue'
 import { mountIn, settle, setupEnv } from '../testing/mount'
 import { usePackets } from '../stores/packets'
 import { useSettings } from '../stores/settings'
+import { useFilter } from '../stores/filter'
+import type { MethodArgs, MethodName, MethodResults } from '../../../shared/contract'
+import type { FakeApi } from '../testing/fakeApi'
+
+/** Holds every filter.check reply until the test lets it through, in any order. */
+function holdChecks(api: FakeApi): { release(i: number): Promise<void>; count(): number } {
+  const held: (() => void)[] = []
+  const invoke = api.invoke.bind(api)
+  api.invoke = async <M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResults[M]> => {
+    if (method === 'filter.check') await new Promise<void>((r) => held.push(r))
+    return invoke(method, args)
+  }
+  return {
+    async release(i) {
+      held[i]()
+      await settle()
+    },
+    count: () => held.length
+  }
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 async function mountBar() {
   const env = setupEnv()
@@ -85,6 +109,90 @@ describe('FilterBar', () => {
     await items[0].trigger('mousedown')
     await settle()
     expect(usePackets().appliedFilter).toBe('dns')
+    w.unmount()
+  })
+
+  it('while typing, the main side checks a valid text after a pause and its error shows like a syntax error', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const { w, env } = await mountBar()
+    const bar = () => w.find('[data-testid="filter-bar"]')
+    const checks = () => env.api.calls.filter((c) => c.method === 'filter.check').map((c) => (c.args as { text: string }).text)
+    const input = w.find('[data-testid="filter-input"]')
+
+    await input.setValue('ip.adr')
+    vi.advanceTimersByTime(100)
+    await input.setValue('ip.adr == 1.2.3.4')
+    // Syntax is fine: green at once, the main side not asked yet.
+    expect(bar().attributes('data-state')).toBe('valid')
+    expect(bar().attributes('data-checking')).toBe('true')
+    vi.advanceTimersByTime(100)
+    await settle()
+    expect(checks()).toEqual([])
+    vi.advanceTimersByTime(60)
+    await settle()
+    // One request, for the latest text only.
+    expect(checks()).toEqual(['ip.adr == 1.2.3.4'])
+    expect(bar().attributes('data-state')).toBe('invalid')
+    expect(bar().attributes('data-checking')).toBeUndefined()
+    const err = w.find('[data-testid="filter-error"]')
+    expect(err.attributes('data-pos')).toBe('0')
+    expect(w.find('[data-testid="filter-error-message"]').text()).toContain('ip.adr')
+    // Caret at the start, tildes under the rest of the unknown name.
+    expect(err.find('pre').text().split('\n')[1]).toBe('^~~~~~')
+    expect(w.find('[data-testid="filter-apply"]').attributes('disabled')).toBeDefined()
+    // Nothing was applied, and Enter does not send what the main side already refused.
+    await input.trigger('keydown', { key: 'Enter' })
+    await settle()
+    expect(env.api.calls.some((c) => c.method === 'view.filter')).toBe(false)
+    expect(usePackets().total).toBe(5_000_000)
+
+    // Fixing it: green at once, and the main side agrees.
+    await input.setValue('ip.addr == 1.2.3.4')
+    expect(bar().attributes('data-state')).toBe('valid')
+    vi.advanceTimersByTime(150)
+    await settle()
+    expect(checks()).toEqual(['ip.adr == 1.2.3.4', 'ip.addr == 1.2.3.4'])
+    expect(bar().attributes('data-state')).toBe('valid')
+    expect(bar().attributes('data-checking')).toBeUndefined()
+
+    // A syntax error is never sent: the local parser has the answer.
+    await input.setValue('ip.addr ==')
+    vi.advanceTimersByTime(500)
+    await settle()
+    expect(checks()).toHaveLength(2)
+    expect(bar().attributes('data-state')).toBe('invalid')
+    w.unmount()
+  })
+
+  it('only the reply to the latest check counts', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const { w, env } = await mountBar()
+    const held = holdChecks(env.api)
+    const bar = () => w.find('[data-testid="filter-bar"]')
+    const input = w.find('[data-testid="filter-input"]')
+
+    await input.setValue('nosuch.field == 1')
+    vi.advanceTimersByTime(150)
+    await input.setValue('tcp.port == 80')
+    vi.advanceTimersByTime(150)
+    await settle()
+    expect(held.count()).toBe(2)
+    // The newer reply first, then the stale rejection: the bar stays green.
+    await held.release(1)
+    expect(bar().attributes('data-state')).toBe('valid')
+    expect(bar().attributes('data-checking')).toBeUndefined()
+    await held.release(0)
+    expect(bar().attributes('data-state')).toBe('valid')
+    expect(w.find('[data-testid="filter-error"]').exists()).toBe(false)
+
+    // A reply for a text already edited away is dropped too.
+    await input.setValue('nosuch.field == 2')
+    vi.advanceTimersByTime(150)
+    await settle()
+    await input.setValue('tcp.port == 8')
+    await held.release(2)
+    expect(bar().attributes('data-state')).toBe('valid')
+    expect(useFilter().rejected).toBeNull()
     w.unmount()
   })
 })

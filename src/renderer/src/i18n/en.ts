@@ -159,6 +159,8 @@ const en = {
     exportShort: 'Export',
     packetsCount: '{n} packet | {n} packets',
     exportTitle: 'Export a blog-ready note for this stream',
+    countOf: '{listed} of {total}',
+    truncatedHint: 'Only the first {listed} streams are listed. The filter {filter} reaches any stream.',
     hs: {
       complete: 'complete',
       partial: 'partial',
@@ -259,6 +261,11 @@ const en = {
       title: 'Discard your notes?',
       message: 'Your notes on this capture are not saved in a file yet. Opening another capture, or starting a new one, discards them.',
       ok: 'Discard notes'
+    },
+    replaceFile: {
+      title: 'Replace “{name}”?',
+      message: '“{path}” already exists. Replacing it overwrites what it holds now.',
+      ok: 'Replace'
     }
   },
   lang: {

@@ -161,6 +161,8 @@ const zhCN: Messages = {
     exportShort: '导出',
     packetsCount: '{n} 个分组',
     exportTitle: '为此流导出可直接发布的博客笔记',
+    countOf: '{listed} / 共 {total}',
+    truncatedHint: '仅列出前 {listed} 个流。使用过滤器 {filter} 可查看任意一个流。',
     hs: {
       complete: '完整',
       partial: '不完整',
@@ -261,6 +263,11 @@ const zhCN: Messages = {
       title: '放弃注释？',
       message: '此抓包的注释尚未保存到文件。打开其他抓包或开始新的抓包会丢弃这些注释。',
       ok: '放弃注释'
+    },
+    replaceFile: {
+      title: '替换“{name}”？',
+      message: '“{path}”已存在。替换会覆盖其现有内容。',
+      ok: '替换'
     }
   },
   lang: {

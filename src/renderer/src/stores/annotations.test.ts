@@ -109,9 +109,37 @@ describe('annotations store', () => {
     // The packet on screen is fetched again (its comment is part of the tree); 7 is not.
     expect(treeLoads()).toBe(before + 1)
     expect(details.details?.no).toBe(3)
+    // Loading takes the main side's word: the notes reached it but no file yet.
+    await a.load()
+    expect(a.unsavedInFile).toBe(true)
+    expect(a.canUndo).toBe(false)
+    env.api.unsaved = false
     await a.load()
     expect(a.unsavedInFile).toBe(false)
-    expect(a.canUndo).toBe(false)
+  })
+
+  it('a reload or a second window learns from the main side that the notes are not in a file', async () => {
+    const { env, a } = setup()
+    env.api.annotations = { title: 'T', intro: '', packets: [{ no: 3, note: 'SYN', step: '', highlights: [] }] }
+    env.api.unsaved = true
+    await a.load()
+    expect(a.unsavedInFile).toBe(true)
+    expect(a.forPacket(3)?.note).toBe('SYN')
+    // The flag is not part of the notes sent back.
+    a.setNote(3, 'The SYN')
+    await a.flush()
+    expect(env.api.annotations).toEqual({ title: 'T', intro: '', packets: [{ no: 3, note: 'The SYN', step: '', highlights: [] }] })
+
+    // A reconnect: saved meanwhile (another window) → saved; edits not yet sent stay unsaved.
+    env.api.unsaved = false
+    await a.refreshUnsaved()
+    expect(a.unsavedInFile).toBe(false)
+    a.saveDelay = 60_000
+    a.setNote(3, 'The SYN, again')
+    await a.refreshUnsaved()
+    expect(a.unsavedInFile).toBe(true)
+    expect(a.forPacket(3)?.note).toBe('The SYN, again')
+    a.reset()
   })
 
   it('changedFrames lists added, edited and removed packets only', () => {

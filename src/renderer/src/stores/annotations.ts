@@ -43,6 +43,7 @@ export const useAnnotations = defineStore('annotations', () => {
   /**
    * Edited since the file was opened or saved. `saveState` only says the main process has
    * the edits; they reach the disk with "Save as", and opening another capture drops them.
+   * Loading takes the main side's word for it, so a reload or a second window knows too.
    */
   const unsavedInFile = ref(false)
   /** What the main process last acknowledged, to tell which packets' trees changed. */
@@ -61,9 +62,20 @@ export const useAnnotations = defineStore('annotations', () => {
     return byNo.value.get(no)
   }
 
+  /** The open capture's annotations, and whether they were edited since it was opened or saved. */
   async function load(): Promise<void> {
-    const a = await useApi().invoke('annotations.get', {})
-    reset(a)
+    const { unsaved, ...notes } = await useApi().invoke('annotations.get', {})
+    reset(notes)
+    unsavedInFile.value = unsaved
+  }
+
+  /**
+   * After a reconnect: this window's notes stand (edits may still be on their way), but
+   * whether they are in a file is the main side's to say; edits not yet sent are unsaved.
+   */
+  async function refreshUnsaved(): Promise<void> {
+    const { unsaved } = await useApi().invoke('annotations.get', {})
+    unsavedInFile.value = unsaved || saveState.value !== 'saved'
   }
 
   /** A new capture (or none): its annotations, no history, nothing unsaved. */
@@ -223,6 +235,7 @@ export const useAnnotations = defineStore('annotations', () => {
     forPacket,
     hasHighlight,
     load,
+    refreshUnsaved,
     reset,
     setNote,
     setStep,

@@ -6,6 +6,7 @@ import type { CaptureStatus, InterfaceDesc } from '../../../shared/contract'
 import { useApi } from '../api/current'
 import { useFile } from './file'
 import { useNotify } from './notify'
+import { errorMessage } from '../api/errors'
 
 export const useCapture = defineStore('capture', () => {
   const interfaces = shallowRef<InterfaceDesc[]>([])
@@ -25,7 +26,7 @@ export const useCapture = defineStore('capture', () => {
         iface.value = (interfaces.value.find((i) => i.loopback) ?? interfaces.value[0]).name
       }
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err)
+      error.value = errorMessage(err)
     }
   }
 
@@ -47,7 +48,7 @@ export const useCapture = defineStore('capture', () => {
       file.captureStarted(s.spoolPath)
       return true
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err)
+      error.value = errorMessage(err)
       return false
     } finally {
       busy.value = false

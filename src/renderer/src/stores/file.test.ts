@@ -8,6 +8,8 @@ import { useFilter } from './filter'
 import { useUi } from './ui'
 import { useCapture } from './capture'
 import { catchUp, wireEvents } from './session'
+import { useNotify } from './notify'
+import { useFolders } from './folders'
 import { settle, setupEnv } from '../testing/mount'
 
 async function setup(opts: { progressSteps?: number } = {}) {
@@ -91,5 +93,59 @@ describe('file store', () => {
     await file.open('/captures/next-3k.pcapng')
     // The fake emits progress synchronously inside file.open; the store's listener ran first.
     expect(seen).toEqual({ path: '/captures/next-3k.pcapng', selected: 0, details: false })
+  })
+
+  it('saving over an existing file asks; "no" sends nothing more, "yes" retries with overwrite', async () => {
+    const { env, file, a, ui } = await setup()
+    a.setNote(3, 'The SYN')
+    env.api.existing.add('/out/taken.pcapng')
+    const saves = () => env.api.calls.filter((c) => c.method === 'file.save').map((c) => c.args)
+
+    const refused = file.save('/out/taken.pcapng ')
+    await settle()
+    expect(ui.question?.key).toBe('replaceFile')
+    expect(ui.question?.params).toEqual({ name: 'taken.pcapng', path: '/out/taken.pcapng' })
+    // Waiting for the answer is not saving.
+    expect(file.saving).toBe(false)
+    ui.question!.resolve(false)
+    expect(await refused).toBeNull()
+    expect(saves()).toEqual([{ path: '/out/taken.pcapng' }])
+    expect(file.path).toBe('/captures/big-5M.pcapng')
+    expect(useNotify().toasts).toEqual([])
+    expect(a.unsavedInFile).toBe(true)
+
+    const accepted = file.save('/out/taken.pcapng')
+    await settle()
+    ui.question!.resolve(true)
+    expect(await accepted).toBe('/out/taken.pcapng')
+    expect(saves().slice(1)).toEqual([{ path: '/out/taken.pcapng' }, { path: '/out/taken.pcapng', overwrite: true }])
+    expect(file.path).toBe('/out/taken.pcapng')
+    expect(a.unsavedInFile).toBe(false)
+    // The next suggestion goes where the user saved.
+    expect(useFolders().savePath(file.path)).toBe('/out/taken-annotated.pcapng')
+  })
+
+  it('other save errors are reported, with no question', async () => {
+    const { env, file, ui } = await setup()
+    env.api.failSave = 'EACCES: permission denied'
+    expect(await file.save('/ro/x.pcapng')).toBeNull()
+    expect(ui.question).toBeNull()
+    expect(useNotify().toasts.map((t) => t.message)).toEqual(['EACCES: permission denied'])
+  })
+
+  it('start-up and reconnect take the unsaved-notes flag from the main side', async () => {
+    const env = setupEnv({ packets: 1200 })
+    env.api.annotations = { title: '', intro: '', packets: [{ no: 3, note: 'SYN', step: '', highlights: [] }] }
+    env.api.unsaved = true
+    wireEvents(env.api)
+    await catchUp(env.api, true)
+    const a = useAnnotations()
+    expect(a.forPacket(3)?.note).toBe('SYN')
+    expect(a.unsavedInFile).toBe(true)
+    // Saved meanwhile (another window, the application menu); this window reconnects.
+    env.api.unsaved = false
+    await catchUp(env.api, false)
+    expect(a.unsavedInFile).toBe(false)
+    expect(useFolders().documents).toBe('/home/user/Documents')
   })
 })

@@ -10,6 +10,8 @@ import { useFilter } from './filter'
 import { useStreams } from './streams'
 import { useUi } from './ui'
 import { useNotify } from './notify'
+import { useFolders } from './folders'
+import { errorCode, errorMessage } from '../api/errors'
 
 export const useFile = defineStore('file', () => {
   const path = ref('')
@@ -70,7 +72,7 @@ export const useFile = defineStore('file', () => {
       await afterOpen(r.path, r.packets, r.error)
       return true
     } catch (err) {
-      openError.value = err instanceof Error ? err.message : String(err)
+      openError.value = errorMessage(err)
       return false
     } finally {
       opening.value = false
@@ -87,7 +89,7 @@ export const useFile = defineStore('file', () => {
       await afterOpen(r.path, r.packets)
       return true
     } catch (err) {
-      openError.value = err instanceof Error ? err.message : String(err)
+      openError.value = errorMessage(err)
       return false
     } finally {
       opening.value = false
@@ -95,17 +97,31 @@ export const useFile = defineStore('file', () => {
   }
 
   /**
-   * Writes the capture with its annotations. The main side then reopens the saved file; the
-   * user's view (filter, selected packet) is put back, since nothing in it changed.
+   * Writes the capture with its annotations. The main side refuses to replace an existing
+   * file unless told to: the user is asked first, and "no" leaves everything as it was (the
+   * Save dialog stays open). The main side then reopens the saved file; the user's view
+   * (filter, selected packet) is put back, since nothing in it changed.
    */
   async function save(p: string): Promise<string | null> {
     const list = usePackets()
     const keepFilter = list.appliedFilter
     const keepNo = list.selectedNo
+    const target = p.trim()
     saving.value = true
     try {
       await useAnnotations().flush()
-      const r = await useApi().invoke('file.save', { path: p.trim() })
+      let r: { path: string }
+      try {
+        r = await useApi().invoke('file.save', { path: target })
+      } catch (err) {
+        if (errorCode(err) !== 'exists') throw err
+        saving.value = false
+        const name = target.split(/[/\\]/).pop() || target
+        if (!(await useUi().ask('replaceFile', { name, path: target }))) return null
+        saving.value = true
+        r = await useApi().invoke('file.save', { path: target, overwrite: true })
+      }
+      useFolders().savedTo(r.path)
       const cur = await useApi().invoke('file.current', {})
       await afterOpen(cur.path ?? r.path, cur.packets)
       if (keepFilter) await useFilter().apply(keepFilter)

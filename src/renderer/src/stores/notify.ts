@@ -1,6 +1,7 @@
 // User-facing messages (errors from main, failed requests) shown as dismissable toasts.
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import { errorMessage } from '../api/errors'
 
 export interface Toast {
   id: number
@@ -20,7 +21,7 @@ export const useNotify = defineStore('notify', () => {
   }
 
   function error(err: unknown, context?: string): void {
-    const msg = err instanceof Error ? err.message : String(err)
+    const msg = errorMessage(err)
     push('error', context ? `${context}: ${msg}` : msg)
   }
 

@@ -16,26 +16,3 @@ export function saveJson(key: string, value: unknown): void {
     /* best effort */
   }
 }
-
-/**
- * Which open capture has notes not yet written to a file, kept across a reload of this
- * window (the main process holds the notes but not whether they were saved).
- */
-const UNSAVED_KEY = 'wirenote.unsavedNotes'
-
-export function markUnsavedNotes(path: string | null): void {
-  try {
-    if (path) globalThis.sessionStorage?.setItem(UNSAVED_KEY, path)
-    else globalThis.sessionStorage?.removeItem(UNSAVED_KEY)
-  } catch {
-    /* best effort */
-  }
-}
-
-export function unsavedNotesPath(): string | null {
-  try {
-    return globalThis.sessionStorage?.getItem(UNSAVED_KEY) ?? null
-  } catch {
-    return null
-  }
-}

@@ -10,7 +10,7 @@ import { useAnnotations } from './annotations'
 import { useNotify } from './notify'
 import { useDetails } from './details'
 import { useFilter } from './filter'
-import { unsavedNotesPath } from './persist'
+import { useFolders } from './folders'
 
 export function wireEvents(api: WirenoteApi): () => void {
   const offs = [
@@ -29,11 +29,9 @@ export function wireEvents(api: WirenoteApi): () => void {
  * running capture, possibly filtered: show exactly that view, with its filter in the bar.
  */
 export async function catchUp(api: WirenoteApi, first: boolean): Promise<void> {
-  // Read before anything below changes the path (App.vue keeps the mark up to date).
-  const unsavedPath = unsavedNotesPath()
   const packets = usePackets()
   const capture = useCapture()
-  await capture.refreshStatus()
+  await Promise.all([capture.refreshStatus(), useFolders().load()])
   const current = await api.invoke('file.current', {})
   const total = (await api.invoke('view.rows', { start: 0, count: 0 })).total
   packets.appliedFilter = current.filter
@@ -42,6 +40,10 @@ export async function catchUp(api: WirenoteApi, first: boolean): Promise<void> {
     // A reconnect: the view is the same, its rows may have moved on.
     packets.reset(total)
     useDetails().forget()
+    if (current.path !== null)
+      await useAnnotations()
+        .refreshUnsaved()
+        .catch(() => undefined)
     return
   }
   packets.reset(total)
@@ -51,10 +53,10 @@ export async function catchUp(api: WirenoteApi, first: boolean): Promise<void> {
     else file.path = current.path
     file.packets = current.packets
     file.generation++
+    // Notes and whether they are saved come from the main side (a reload, a second window).
     await useAnnotations()
       .load()
       .catch(() => undefined)
-    if (unsavedPath && unsavedPath === current.path) useAnnotations().unsavedInFile = true
   }
   await file.refreshRecent()
 }

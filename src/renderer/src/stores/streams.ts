@@ -1,4 +1,6 @@
 // The TCP conversations of the open file (`streams.list`), fetched when the view opens.
+// The main side lists the first streams only (a capture can hold millions); `total` says
+// how many there are, and `tcp.stream eq N` reaches any of them.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { StreamSummary } from '../../../shared/contract'
@@ -9,6 +11,10 @@ import { useNotify } from './notify'
 
 export const useStreams = defineStore('streams', () => {
   const list = shallowRef<StreamSummary[]>([])
+  /** Streams in the capture, listed or not. */
+  const total = ref(0)
+  /** The list holds only the first `list.length` of `total` streams. */
+  const truncated = computed(() => total.value > list.value.length)
   const loaded = ref(false)
   const loading = ref(false)
   /** The stream the list is filtered to, however that filter was typed. */
@@ -20,7 +26,9 @@ export const useStreams = defineStore('streams', () => {
   async function refresh(): Promise<void> {
     loading.value = true
     try {
-      list.value = (await useApi().invoke('streams.list', {})).streams
+      const r = await useApi().invoke('streams.list', {})
+      list.value = r.streams
+      total.value = Math.max(r.total, r.streams.length)
       loaded.value = true
     } catch (err) {
       useNotify().error(err)
@@ -31,6 +39,7 @@ export const useStreams = defineStore('streams', () => {
 
   function clear(): void {
     list.value = []
+    total.value = 0
     loaded.value = false
   }
 
@@ -39,5 +48,5 @@ export const useStreams = defineStore('streams', () => {
     await useFilter().apply(`tcp.stream eq ${stream}`)
   }
 
-  return { list, loaded, loading, selected, refresh, clear, select }
+  return { list, total, truncated, loaded, loading, selected, refresh, clear, select }
 })

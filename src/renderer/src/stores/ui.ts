@@ -4,9 +4,10 @@ import { ref, shallowRef } from 'vue'
 
 export type SideTab = 'streams' | 'notes'
 
-/** A yes/no question for the user; `key` names its i18n texts under `confirm.`. */
+/** A yes/no question for the user; `key` names its i18n texts under `confirm.`, `params` fills them in. */
 export interface Question {
-  key: 'discardNotes'
+  key: 'discardNotes' | 'replaceFile'
+  params: Record<string, string>
   resolve: (yes: boolean) => void
 }
 
@@ -22,11 +23,12 @@ export const useUi = defineStore('ui', () => {
   const question = shallowRef<Question | null>(null)
 
   /** Asks the user (ConfirmDialog answers); a question already open is answered "no". */
-  function ask(key: Question['key']): Promise<boolean> {
+  function ask(key: Question['key'], params: Record<string, string> = {}): Promise<boolean> {
     question.value?.resolve(false)
     return new Promise((resolve) => {
       question.value = {
         key,
+        params,
         resolve: (yes) => {
           question.value = null
           resolve(yes)

@@ -1,9 +1,10 @@
 // A WirenoteApi that serves generated traffic (tests and UI development only: production
 // code never imports this). Views are arithmetic over the 12-frame pattern, so a filter on
 // 5 million packets is instant and `view.rows` computes rows on the fly.
-import { parseFilter } from '../../../shared/filter'
+import { parseFilter, type Expr, type Operand } from '../../../shared/filter'
 import type {
   CaptureStatus,
+  ContractError,
   EventName,
   EventPayloads,
   FileAnnotations,
@@ -34,11 +35,63 @@ export interface FakeOptions {
   latency?: number
   /** Emit load.progress steps when opening (UI development). */
   progressSteps?: number
+  /** Streams the capture has in all (streams.list's `total`); default: as many as listed. */
+  streamsTotal?: number
+  /** The writable folder app.info suggests for saves and exports. */
+  documents?: string
+}
+
+/** A contract error as both transports deliver it: a message and a stable `code`. */
+export class FakeRpcError extends Error {
+  constructor(
+    message: string,
+    readonly code: ContractError['code']
+  ) {
+    super(message)
+    this.name = 'RpcError'
+  }
 }
 
 const ALL = KINDS.map((_, i) => i)
 const TCP = ALL.filter((i) => i >= 2)
 const pick = (...k: Kind[]) => k.map((x) => KINDS.indexOf(x))
+
+/** The fake's field registry: protocols, and fields by name (what the main side resolves). */
+const PROTOCOLS = new Set(['frame', 'eth', 'arp', 'ip', 'ipv6', 'icmp', 'icmpv6', 'tcp', 'udp', 'dns', 'http', 'tls', 'data'])
+const FIELDS = new Set([
+  'frame.number', 'frame.len', 'frame.time_epoch', 'frame.protocols', 'frame.comment',
+  'eth.src', 'eth.dst', 'eth.addr', 'eth.type',
+  'ip.src', 'ip.dst', 'ip.addr', 'ip.version', 'ip.hdr_len', 'ip.len', 'ip.id', 'ip.flags', 'ip.ttl', 'ip.proto', 'ip.checksum',
+  'ipv6.src', 'ipv6.dst', 'ipv6.addr',
+  'tcp.srcport', 'tcp.dstport', 'tcp.port', 'tcp.stream', 'tcp.len', 'tcp.seq', 'tcp.seq_raw', 'tcp.ack', 'tcp.ack_raw', 'tcp.hdr_len',
+  'tcp.flags', 'tcp.flags.syn', 'tcp.flags.ack', 'tcp.flags.fin', 'tcp.flags.reset', 'tcp.flags.push', 'tcp.window_size_value',
+  'tcp.checksum', 'tcp.urgent_pointer', 'tcp.options', 'tcp.analysis', 'tcp.analysis.flags', 'tcp.analysis.retransmission',
+  'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
+  'dns.id', 'dns.qry.name', 'http.host', 'http.request.method', 'http.response.code', 'tls.handshake.extensions_server_name'
+])
+
+/** The first operand where the filter needs a field and names none the fake knows, like the main side's check. */
+function unknownField(e: Expr): { message: string; pos: number; end: number } | null {
+  const fieldLike = (o: Operand): { message: string; pos: number; end: number } | null => {
+    if (o.kind === 'slice') return fieldLike(o.operand)
+    if (o.kind === 'call') return o.args.map(fieldLike).find((x) => x) ?? null
+    if (o.kind === 'bitand') return fieldLike(o.left)
+    if (o.kind !== 'word' || PROTOCOLS.has(o.text) || FIELDS.has(o.text)) return null
+    return { message: `${o.text} is neither a field nor a protocol name.`, pos: o.span.start, end: o.span.end }
+  }
+  switch (e.kind) {
+    case 'and':
+    case 'or':
+      return unknownField(e.left) ?? unknownField(e.right)
+    case 'not':
+      return unknownField(e.expr)
+    case 'test':
+      return fieldLike(e.operand)
+    case 'compare':
+    case 'in':
+      return fieldLike(e.left)
+  }
+}
 
 export class FakeApi implements WirenoteApi {
   total: number
@@ -46,6 +99,12 @@ export class FakeApi implements WirenoteApi {
   view: View
   filterText = ''
   annotations: FileAnnotations = { title: '', intro: '', packets: [] }
+  /** Notes edited since the file was opened or saved (annotations.get's `unsaved`). */
+  unsaved = false
+  /** Paths file.save must not replace without `overwrite` (files that "exist"). */
+  existing = new Set<string>()
+  /** When set, file.save fails with this message (a folder without write access). */
+  failSave = ''
   /** Every invoke, for assertions. */
   calls: { method: MethodName; args: unknown }[] = []
   loadError: { message: string; offset: number } | undefined
@@ -107,11 +166,22 @@ export class FakeApi implements WirenoteApi {
     return this.handle(method, args as never) as MethodResults[M]
   }
 
-  private compileFilter(text: string): { ok: true; view: View } | { ok: false; error: { message: string; pos: number } } {
+  /** What `filter.check` says: syntax, then field names against the fake's registry. */
+  checkFilter(text: string): MethodResults['filter.check'] {
+    const parsed = parseFilter(text)
+    if (!parsed.ok) return { ok: false, error: parsed.error }
+    const bad = parsed.ast ? unknownField(parsed.ast) : null
+    return bad ? { ok: false, error: bad } : { ok: true }
+  }
+
+  private compileFilter(text: string): { ok: true; view: View } | { ok: false; error: { message: string; pos: number; end?: number } } {
     const t = text.trim()
     if (!t) return { ok: true, view: this.fullView() }
     const parsed = parseFilter(t)
     if (!parsed.ok) return { ok: false, error: { message: parsed.error.message, pos: parsed.error.pos } }
+    const lead = text.length - text.trimStart().length
+    const checked = this.checkFilter(text)
+    if (!checked.ok) return checked
     const all = { g0: 0, g1: Math.ceil(this.total / PERIOD) }
     const m = /^tcp\.stream\s*(?:eq|==)\s*(\d+)$/.exec(t)
     if (m) {
@@ -130,8 +200,9 @@ export class FakeApi implements WirenoteApi {
     }
     const positions = simple[t]
     if (positions) return { ok: true, view: { positions, ...all } }
+    // A filter the fake cannot evaluate: blame its first word, as an unknown field would be.
     const word = /^[A-Za-z_][\w.]*/.exec(t)?.[0] ?? t
-    return { ok: false, error: { message: `"${word}" is neither a field nor a protocol name.`, pos: 0 } }
+    return { ok: false, error: { message: `"${word}" is neither a field nor a protocol name.`, pos: lead, end: lead + word.length } }
   }
 
   private open(path: string, packets: number, error?: { message: string; offset: number }): void {
@@ -141,6 +212,7 @@ export class FakeApi implements WirenoteApi {
     this.view = this.fullView()
     this.loadError = error
     this.annotations = { title: '', intro: '', packets: [] }
+    this.unsaved = false
     this.recent = [path, ...this.recent.filter((p) => p !== path)].slice(0, 10)
     const steps = this.opts.progressSteps ?? 0
     for (let i = 1; i <= steps; i++) {
@@ -154,7 +226,7 @@ export class FakeApi implements WirenoteApi {
     const args = a as Record<string, unknown>
     switch (method) {
       case 'app.info':
-        return { version: '0.0.0-fake', mode: 'headless', platform: 'fake', sample: '/fake/sample.pcapng' }
+        return { version: '0.0.0-fake', mode: 'headless', platform: 'fake', sample: '/fake/sample.pcapng', documents: this.opts.documents ?? '/home/user/Documents' }
       case 'file.open': {
         const p = String(args.path)
         if (p.includes('missing')) throw new Error(`ENOENT: no such file or directory, open '${p}'`)
@@ -174,10 +246,15 @@ export class FakeApi implements WirenoteApi {
       case 'file.recent':
         return { paths: this.recent }
       case 'file.save': {
+        const target = String(args.path)
+        if (this.failSave) throw new FakeRpcError(this.failSave, 'failed')
+        if (!args.overwrite && (this.existing.has(target) || target === this.path)) throw new FakeRpcError(`"${target}" already exists.`, 'exists')
         // As the session does: the saved file (notes inside) becomes the open capture, unfiltered.
         const kept = this.annotations
-        this.open(String(args.path), this.total)
+        this.open(target, this.total)
+        this.existing.add(target)
         this.annotations = kept
+        this.unsaved = false
         this.emit('file.opened', { path: this.path, packets: this.total })
         this.emit('view.changed', { total: this.total, reset: true })
         return { path: this.path }
@@ -232,6 +309,8 @@ export class FakeApi implements WirenoteApi {
         }
         return { total, rows }
       }
+      case 'filter.check':
+        return this.checkFilter(String(args.text))
       case 'view.filter': {
         const r = this.compileFilter(String(args.text))
         if (!r.ok) return r
@@ -254,7 +333,7 @@ export class FakeApi implements WirenoteApi {
         const n = Math.min(groups, this.opts.maxStreams ?? 5000)
         const streams = []
         for (let g = 0; g < n; g++) if (g * PERIOD + 3 <= this.total) streams.push(streamSummary(g, this.total))
-        return { streams }
+        return { streams, total: Math.max(streams.length, this.opts.streamsTotal ?? 0) }
       }
       case 'stream.packets':
         return this.streamDetail(Number(args.stream))
@@ -269,10 +348,13 @@ export class FakeApi implements WirenoteApi {
         return { layout, svg: diagramToSvg(layout, args.theme === 'dark' ? 'dark' : 'light'), mermaid: diagramToMermaid(layout) }
       }
       case 'annotations.get':
-        return structuredClone(this.annotations)
-      case 'annotations.set':
-        this.annotations = structuredClone(args as unknown as FileAnnotations)
+        return { ...structuredClone(this.annotations), unsaved: this.unsaved }
+      case 'annotations.set': {
+        const next = structuredClone(args as unknown as FileAnnotations)
+        if (JSON.stringify(next) !== JSON.stringify(this.annotations)) this.unsaved = true
+        this.annotations = next
         return { ok: true }
+      }
       case 'export.note': {
         const dir = String(args.outDir)
         return { dir, files: [`${dir}/note.md`, `${dir}/assets/handshake.png`, `${dir}/assets/handshake.svg`, ...this.annotations.packets.map((p) => `${dir}/assets/packet-${p.no}.png`)] }
