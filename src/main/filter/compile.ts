@@ -40,17 +40,46 @@ export interface CompileOptions {
   lookup?: FieldLookup
 }
 
+/** How a filter reads one field (or protocol): what a reader other than the tree must supply. */
+export interface FieldUse {
+  readonly name: string
+  readonly def: FieldDef
+  /** Only whether it occurs (a bare `tcp`, `tcp.analysis.flags`). */
+  presence: boolean
+  /** Its values (comparisons, slices, functions other than count()). */
+  values: boolean
+  /** count(): the number of occurrences. */
+  count: boolean
+  /** `field#n`: the layer number of each occurrence. */
+  layers: boolean
+  /** A protocol's whole data (`tcp contains ...`): extents in the tree. */
+  bytes: boolean
+}
+
 export interface DisplayFilter {
   /** Canonical text of the filter ('' for the empty filter, which matches every frame). */
   readonly text: string
   /** Names of the fields and protocols the filter reads. */
   readonly fields: readonly string[]
+  /** The parsed filter (null for the empty filter). */
+  readonly ast: Expr | null
+  /** The text the AST's spans point into (the user's spelling), when it was given. */
+  readonly source: string | undefined
+  /** How each of `fields` is read, in the same order. */
+  readonly uses: readonly FieldUse[]
   /**
    * True when the frame passes. `tree` is a tree-mode dissection ([frame, ...layers]); `data`
    * the frame's captured bytes (protocol `contains`/slices read them). Not re-entrant: one
    * call at a time per compiled filter (it reuses its per-frame buffers).
    */
   match(tree: readonly FieldNode[], data: Uint8Array): boolean
+  /**
+   * The same test over occurrences the caller gathered itself, e.g. from a summary dissection:
+   * `slots[i]` holds the nodes of `fields[i]` in the frame. Layer numbers are unknown here (a
+   * `field#n` never matches) and a protocol's data is only its node's own bytes in `data` or,
+   * for a node with offset -1, its value: see FieldUse for what a filter needs. Not re-entrant.
+   */
+  evaluate(slots: readonly (readonly FieldNode[])[], data: Uint8Array): boolean
 }
 
 export type CompileResult = { ok: true; filter: DisplayFilter } | { ok: false; error: FilterSyntaxError }
@@ -105,6 +134,7 @@ const quoteOp = (t: string): string => (/^[a-z]/.test(t) ? t : `"${t}"`)
 class Compiler {
   private readonly slotOf = new Map<string, number>()
   private readonly slotNames: string[] = []
+  private readonly slotUses: FieldUse[] = []
   private usesLayers = false
   /** Slots of protocols whose bytes the filter reads (contains, matches, slices, ==). */
   private readonly protocolBytes = new Set<number>()
@@ -117,24 +147,39 @@ class Compiler {
   build(ast: Expr | null): DisplayFilter {
     const pred: Pred = ast ? this.expr(ast) : () => true
     const { frame, load } = frameLoader(this.slotNames, this.usesLayers, this.protocolBytes)
+    for (const s of this.protocolBytes) this.slotUses[s]!.bytes = true
+    // evaluate() runs the same predicates over a frame whose occurrences the caller supplies.
+    const given: Frame = { slots: [], layers: this.slotNames.map(() => []), extents: new Map(), data: new Uint8Array(0) }
     return {
       text: printFilter(ast),
       fields: [...this.slotNames],
+      ast,
+      source: this.text,
+      uses: this.slotUses,
       match(tree: readonly FieldNode[], data: Uint8Array): boolean {
         if (!ast) return true
         load(tree, data)
         return pred(frame)
+      },
+      evaluate(slots: readonly (readonly FieldNode[])[], data: Uint8Array): boolean {
+        if (!ast) return true
+        given.slots = slots as FieldNode[][]
+        given.data = data
+        return pred(given)
       }
     }
   }
 
-  private slot(name: string): number {
+  /** The slot of a field, noting how the filter reads it. */
+  private slot(name: string, use?: 'presence' | 'values' | 'count' | 'layers'): number {
     let s = this.slotOf.get(name)
     if (s === undefined) {
       s = this.slotNames.length
       this.slotOf.set(name, s)
       this.slotNames.push(name)
+      this.slotUses.push({ name, def: this.lookup(name)!, presence: false, values: false, count: false, layers: false, bytes: false })
     }
+    if (use) this.slotUses[s]![use] = true
     return s
   }
 
@@ -195,8 +240,9 @@ class Compiler {
   }
 
   private presence(def: FieldDef, layer: number | undefined): Pred {
-    const slot = this.slot(def.name)
+    const slot = this.slot(def.name, 'presence')
     if (layer === undefined) return (f) => f.slots[slot].length > 0
+    this.slot(def.name, 'layers')
     this.usesLayers = true
     return (f) => f.layers[slot].includes(layer)
   }
@@ -312,9 +358,12 @@ class Compiler {
   }
 
   private fieldSource(def: FieldDef, layer: number | undefined, name: string): Source {
-    const slot = this.slot(def.name)
+    const slot = this.slot(def.name, 'values')
     const t = def.type
-    if (layer !== undefined) this.usesLayers = true
+    if (layer !== undefined) {
+      this.slot(def.name, 'layers')
+      this.usesLayers = true
+    }
     const read =
       (wide: boolean): Values =>
       (f) => {
@@ -363,8 +412,11 @@ class Compiler {
     if (fn === 'count') {
       if (arg.kind !== 'word' || !this.lookup(arg.text)) fail('Only fields can be used as parameter for count()', arg.span)
       const layer = arg.layer
-      const slot = this.slot(this.lookup(arg.text)!.name)
-      if (layer !== undefined) this.usesLayers = true
+      const slot = this.slot(this.lookup(arg.text)!.name, 'count')
+      if (layer !== undefined) {
+        this.slot(this.lookup(arg.text)!.name, 'layers')
+        this.usesLayers = true
+      }
       const values: Values =
         layer === undefined
           ? (f) => {

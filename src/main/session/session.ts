@@ -10,8 +10,7 @@ import type {
   PacketDetails,
   PacketRow,
   StreamDetail,
-  StreamPacket,
-  StreamSummary
+  StreamPacket
 } from '../../shared/contract'
 import { compileFilter, type DisplayFilter } from '../filter'
 import type { EventBus } from '../rpc/events'
@@ -22,7 +21,8 @@ import type { RawFrame } from './decoding'
 import type { Dissection } from '../dissect/index'
 import type { FieldNode, FieldValue } from '../dissect/fields'
 import { TCP_FLAGS } from '../engine/decoder'
-import { FrameList } from './frame-list'
+import type { FrameList } from './frame-list'
+import { FilterScan } from './filter-scan'
 import { markColor, MARK_ANNOTATED } from './marks'
 import { describeOpenError, OpenCapture } from './open-capture'
 import { toTreeNodes } from './tree'
@@ -49,6 +49,8 @@ const MAX_STREAMS_LISTED = 20_000
 const INDEX_SLICE = 32_768
 /** Packets dissected per slice of a display-filter scan. */
 const FILTER_SLICE = 2_048
+/** Milliseconds of display-filter scanning between yields to the event loop. */
+const FILTER_STEP_MS = 20
 
 interface ViewState {
   text: string
@@ -57,6 +59,8 @@ interface ViewState {
   frames: FrameList | null
   /** Frames up to this number have been evaluated against the filter. */
   scanned: number
+  /** The scan that fills `frames` (null without a filter). */
+  scan: FilterScan | null
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -112,6 +116,20 @@ function streamPacket(d: Dissection, f: RawFrame, zero: (t: number) => number): 
   }
 }
 
+/** Same content, whatever the order of packets and keys (empty notes count as none). */
+function sameAnnotations(a: FileAnnotations, b: FileAnnotations): boolean {
+  const norm = (x: FileAnnotations): string =>
+    JSON.stringify([
+      x.title,
+      x.intro,
+      x.packets
+        .filter((p) => p.note !== '' || p.step !== '' || p.highlights.length > 0)
+        .sort((p, q) => p.no - q.no)
+        .map((p) => [p.no, p.step, p.note, p.highlights.map((h) => [h.name, h.off, h.len])])
+    ])
+  return norm(a) === norm(b)
+}
+
 function sameFile(a: string, b: string): boolean {
   try {
     return realpathSync(a) === realpathSync(b)
@@ -124,7 +142,7 @@ export class Session {
   readonly capture: CaptureController
   readonly samplePath = findSample()
   private cap: OpenCapture | null = null
-  private view: ViewState = { text: '', filter: null, frames: null, scanned: 0 }
+  private view: ViewState = { text: '', filter: null, frames: null, scanned: 0, scan: null }
   private readonly annotationStore = new AnnotationStore()
   /** Bumped by every open/close/filter so superseded async work stops. */
   private generation = 0
@@ -134,6 +152,8 @@ export class Session {
   private viewReset = false
   private readonly loadProgress: Throttle<MethodResults['file.open'] & { done: boolean }>
   private liveTimer: NodeJS.Timeout | null = null
+  private ownPort: number | null = null
+  private unsavedNotes = false
 
   private readonly events: EventBus
 
@@ -198,9 +218,10 @@ export class Session {
   private replace(cap: OpenCapture): number {
     this.cap?.close()
     this.cap = cap
-    this.view = { text: '', filter: null, frames: null, scanned: 0 }
+    this.view = { text: '', filter: null, frames: null, scanned: 0, scan: null }
     this.viewReset = true
     this.annotationStore.clear()
+    this.unsavedNotes = false
     return ++this.generation
   }
 
@@ -222,9 +243,17 @@ export class Session {
 
   // ---- live capture ---------------------------------------------------------------------
 
+  /**
+   * Traffic of our own to leave out of loopback captures: the headless server's WebSocket on
+   * lo would otherwise be captured, and each captured packet makes more UI traffic.
+   */
+  excludeOwnPort(port: number): void {
+    this.ownPort = port
+  }
+
   async startCapture(iface: string, filter: string): Promise<ControllerStatus> {
     if (this.capture.running) throw new UserError('A capture is already running.')
-    const status = await this.capture.start({ iface, filter })
+    const status = await this.capture.start({ iface, filter: this.withoutOwnTraffic(iface, filter) })
     try {
       const cap = new OpenCapture(status.spoolPath, { follow: true })
       this.replace(cap)
@@ -242,6 +271,12 @@ export class Session {
     const status = await this.capture.stop()
     this.finishLive()
     return status
+  }
+
+  private withoutOwnTraffic(iface: string, filter: string): string {
+    if (this.ownPort === null || !(iface === 'lo' || iface === 'any' || /^lo\d*$/.test(iface))) return filter
+    const own = `not (tcp port ${this.ownPort} and host 127.0.0.1)`
+    return filter.trim() ? `(${filter}) and ${own}` : own
   }
 
   private pumpLive(): void {
@@ -336,17 +371,24 @@ export class Session {
 
   // ---- display filter -------------------------------------------------------------------
 
+  checkFilter(text: string): MethodResults['filter.check'] {
+    const compiled = compileFilter(text)
+    return compiled.ok ? { ok: true } : { ok: false, error: { message: compiled.error.message, pos: compiled.error.pos, end: compiled.error.end } }
+  }
+
   async filter(text: string): Promise<MethodResults['view.filter']> {
     const compiled = compileFilter(text)
     if (!compiled.ok) return { ok: false, error: { message: compiled.error.message, pos: compiled.error.pos, end: compiled.error.end } }
     const cap = this.requireCapture()
     const gen = ++this.generation
     const blank = compiled.filter.text === ''
+    const scan = blank ? null : new FilterScan(cap, compiled.filter)
     const next: ViewState = {
       text: compiled.filter.text,
       filter: blank ? null : compiled.filter,
-      frames: blank ? null : new FrameList(),
-      scanned: blank ? cap.packets : 0
+      frames: scan ? scan.matches : null,
+      scanned: blank ? cap.packets : 0,
+      scan
     }
     if (!blank) {
       // The old view stays on screen until the new one is complete.
@@ -360,19 +402,12 @@ export class Session {
     return { ok: true, total: this.total() }
   }
 
-  /** Evaluates the view's filter on frames it has not seen yet, in slices. */
+  /** Evaluates the view's filter on frames it has not seen yet, in steps between which the event loop runs. */
   private async scan(cap: OpenCapture, view: ViewState, gen: number): Promise<void> {
-    const filter = view.filter!
-    while (view.scanned < cap.packets && gen === this.generation && this.cap === cap) {
-      const from = view.scanned + 1
-      const to = Math.min(cap.packets, view.scanned + FILTER_SLICE)
-      const nos: number[] = []
-      for (let no = from; no <= to; no++) nos.push(no)
-      for (const f of cap.frames(nos)) {
-        const d = cap.decoder.dissect(f, true)
-        if (filter.match(d.tree, f.data)) view.frames!.push(f.number)
-      }
-      view.scanned = to
+    const scan = view.scan!
+    while (!scan.done && gen === this.generation && this.cap === cap) {
+      scan.step(FILTER_STEP_MS)
+      view.scanned = scan.scanned
       await yieldToLoop()
     }
   }
@@ -391,8 +426,9 @@ export class Session {
 
   // ---- streams --------------------------------------------------------------------------
 
-  streams(): StreamSummary[] {
-    return this.requireCapture().decoder.streamSummaries(MAX_STREAMS_LISTED)
+  streams(): MethodResults['streams.list'] {
+    const cap = this.requireCapture()
+    return { streams: cap.decoder.streamSummaries(MAX_STREAMS_LISTED), total: cap.decoder.streams.count }
   }
 
   /** The segments of one TCP stream with raw and relative numbers (diagram, note export). */
@@ -401,9 +437,10 @@ export class Session {
     const T = cap.decoder.streams
     if (stream >= T.count) throw new UserError(`There is no TCP stream ${stream}: the capture has ${T.count}.`)
     const nos: number[] = []
-    const last = Math.min(T.lastFrame[stream]!, cap.packets)
+    const span = T.summary(stream)
+    const last = Math.min(span.lastFrame, cap.packets)
     let truncated = false
-    for (let no = T.firstFrame[stream]!; no <= last; no++) {
+    for (let no = span.firstFrame; no <= last; no++) {
       if (cap.index.stream(no - 1) !== stream) continue
       if (nos.length === limit) {
         truncated = true
@@ -422,8 +459,13 @@ export class Session {
 
   // ---- annotations ----------------------------------------------------------------------
 
-  annotations(): FileAnnotations {
-    return this.annotationStore.get()
+  annotations(): MethodResults['annotations.get'] {
+    return { ...this.annotationStore.get(), unsaved: this.notesUnsaved }
+  }
+
+  /** Annotations were edited since the capture was opened or saved. */
+  get notesUnsaved(): boolean {
+    return this.unsavedNotes
   }
 
   setAnnotations(a: ParsedArgs<'annotations.set'>): { ok: true } {
@@ -432,6 +474,7 @@ export class Session {
       if (p.no > cap.packets) throw new UserError(`Cannot annotate packet ${p.no}: the capture has ${cap.packets}.`)
     }
     const before = new Set(this.annotationStore.frames())
+    if (!sameAnnotations(this.annotationStore.get(), a)) this.unsavedNotes = true
     this.annotationStore.set(a)
     const after = new Set(this.annotationStore.frames())
     for (const no of before) if (!after.has(no)) cap.setAnnotated(no, false)
@@ -445,11 +488,12 @@ export class Session {
    * note; Wirenote reads everything back), then makes the saved file the open one, as "Save
    * As" does in Wireshark. Saving over the open file goes through a temporary file.
    */
-  async save(path: string): Promise<MethodResults['file.save']> {
+  async save(path: string, overwrite = false): Promise<MethodResults['file.save']> {
     const cap = this.requireCapture()
     if (this.capture.running) throw new UserError('Stop the capture before saving it.')
     const target = resolve(path)
     const same = sameFile(target, cap.path)
+    if (!overwrite && existsSync(target)) throw new UserError(`"${target}" already exists.`, 'exists')
     const out = same ? `${target}.wirenote-${process.pid}.tmp` : target
     try {
       await writeAnnotatedCopy(cap, this.annotationStore, out, () => this.cap === cap)
