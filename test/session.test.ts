@@ -112,3 +112,14 @@ describe('session: saving, streams and filters as the UI uses them', () => {
     }
   })
 })
+
+describe('session: filter progress', () => {
+  it('reports how far a filter scan got, ending with done', async () => {
+    svc = await createServices({ mode: 'headless', userDataDir: null })
+    const log = record()
+    await call('file.openSample', {})
+    await call('view.filter', { text: 'tcp.flags.syn == 1' })
+    const progress = log.events.filter((e) => e.event === 'filter.progress').map((e) => e.payload as EventPayloads['filter.progress'])
+    expect(progress.at(-1)).toEqual({ text: 'tcp.flags.syn == 1', scanned: 17, total: 17, matched: 4, done: true })
+  })
+})

@@ -286,6 +286,8 @@ export interface EventPayloads {
    */
   'view.changed': { total: number; reset?: boolean }
   error: { message: string; detail?: string }
+  /** A display filter is being applied: how far the scan got (the old view stays until `done`). */
+  'filter.progress': { text: string; scanned: number; total: number; matched: number; done: boolean }
   /** A file became the open capture, whoever asked (the renderer, a menu, the CLI's --open). */
   'file.opened': { path: string; packets: number; error?: { message: string; offset: number } }
   /** An application-menu command the renderer carries out (Electron only). */

@@ -5,6 +5,7 @@ import { existsSync, realpathSync, renameSync, rmSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type {
+  EventPayloads,
   FileAnnotations,
   MethodResults,
   PacketDetails,
@@ -152,6 +153,7 @@ export class Session {
   private viewReset = false
   private readonly loadProgress: Throttle<MethodResults['file.open'] & { done: boolean }>
   private liveTimer: NodeJS.Timeout | null = null
+  private readonly filterProgress: Throttle<EventPayloads['filter.progress']>
   private ownPort: number | null = null
   private unsavedNotes = false
 
@@ -176,6 +178,7 @@ export class Session {
         ...(p.error ? { error: p.error } : {})
       })
     })
+    this.filterProgress = new Throttle(100, (p) => opts.events.emit('filter.progress', p))
     this.capture.on('progress', (s: ControllerStatus) => opts.events.emit('capture.progress', s))
     this.capture.on('failed', (e) => opts.events.emit('error', { message: e.message }))
     this.capture.on('spool', () => this.pumpLive())
@@ -391,8 +394,11 @@ export class Session {
       scan
     }
     if (!blank) {
-      // The old view stays on screen until the new one is complete.
-      await this.scan(cap, next, gen)
+      // The old view stays on screen until the new one is complete; progress says how far.
+      await this.scan(cap, next, gen, (done) =>
+        this.filterProgress.push({ text: next.text, scanned: next.scanned, total: cap.packets, matched: next.frames!.length, done })
+      )
+      this.filterProgress.flush()
       if (gen !== this.generation) return { ok: true, total: next.frames!.length }
     }
     this.view = next
@@ -403,11 +409,12 @@ export class Session {
   }
 
   /** Evaluates the view's filter on frames it has not seen yet, in steps between which the event loop runs. */
-  private async scan(cap: OpenCapture, view: ViewState, gen: number): Promise<void> {
+  private async scan(cap: OpenCapture, view: ViewState, gen: number, progress?: (done: boolean) => void): Promise<void> {
     const scan = view.scan!
     while (!scan.done && gen === this.generation && this.cap === cap) {
       scan.step(FILTER_STEP_MS)
       view.scanned = scan.scanned
+      progress?.(scan.done)
       await yieldToLoop()
     }
   }

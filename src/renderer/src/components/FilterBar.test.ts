@@ -196,3 +196,21 @@ describe('FilterBar', () => {
     w.unmount()
   })
 })
+
+describe('FilterBar progress', () => {
+  it('shows how far the main side scanned while a filter is applied, and hides when done', async () => {
+    const { w } = await mountBar()
+    const filter = useFilter()
+    filter.applying = true
+    filter.onProgress({ text: 'tcp', scanned: 250_000, total: 1_000_000, matched: 1234, done: false })
+    await settle()
+    const bar = w.find('[data-testid="filter-progress"]')
+    expect(bar.exists()).toBe(true)
+    expect(bar.text()).toContain('25%')
+    expect(bar.text()).toContain('1,234')
+    filter.onProgress({ text: 'tcp', scanned: 1_000_000, total: 1_000_000, matched: 5000, done: true })
+    await settle()
+    expect(w.find('[data-testid="filter-progress"]').exists()).toBe(false)
+    w.unmount()
+  })
+})

@@ -88,7 +88,8 @@ const en = {
     valid: 'Valid filter',
     invalid: 'Invalid filter',
     errorAt: 'at column {col}',
-    label: 'Display filter'
+    label: 'Display filter',
+    progress: 'Filtering… {percent}% ({matched} match)'
   },
   list: {
     no: 'No.',

@@ -90,7 +90,8 @@ const zhCN: Messages = {
     valid: '过滤器有效',
     invalid: '过滤器无效',
     errorAt: '第 {col} 列',
-    label: '显示过滤器'
+    label: '显示过滤器',
+    progress: '正在过滤… {percent}%（已匹配 {matched} 个）'
   },
   list: {
     no: '序号',

@@ -19,6 +19,8 @@ export const useFilter = defineStore('filter', () => {
   /** A text the main side accepted, so the bar can tell "checked" from "not checked yet". */
   const accepted = ref<string | null>(null)
   const applying = ref(false)
+  /** How far the main side's scan of the text being applied got (null when not scanning). */
+  const progress = ref<{ text: string; scanned: number; total: number; matched: number } | null>(null)
   /** Milliseconds of quiet typing before asking the main side; tests set 0. */
   const checkDelay = ref(150)
   let checkTimer: ReturnType<typeof setTimeout> | null = null
@@ -104,12 +106,18 @@ export const useFilter = defineStore('filter', () => {
       return false
     } finally {
       applying.value = false
+      progress.value = null
     }
+  }
+
+  /** `filter.progress` from the main side: shown while the text being applied is scanned. */
+  function onProgress(p: { text: string; scanned: number; total: number; matched: number; done: boolean }): void {
+    progress.value = applying.value && !p.done ? { text: p.text, scanned: p.scanned, total: p.total, matched: p.matched } : null
   }
 
   function clear(): Promise<boolean> {
     return apply('')
   }
 
-  return { text, syntax, error, state, checking, dirty, applying, rejected, checkDelay, setText, apply, clear, cancelCheck }
+  return { text, syntax, error, state, checking, dirty, applying, progress, rejected, checkDelay, setText, apply, clear, cancelCheck, onProgress }
 })

@@ -19,6 +19,7 @@ export function wireEvents(api: WirenoteApi): () => void {
     api.on('capture.progress', (p) => useCapture().onProgress(p)),
     api.on('error', (p) => useNotify().push('error', p.message, p.detail)),
     api.on('file.opened', (p) => useFile().onOpened(p)),
+    api.on('filter.progress', (p) => useFilter().onProgress(p)),
     api.on('menu', (p) => onMenu(p.action))
   ]
   return () => offs.forEach((off) => off())
