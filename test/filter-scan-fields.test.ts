@@ -82,10 +82,10 @@ function checkCapture(label: string, cap: OpenCapture): string[] {
       nTcp: 0,
       nUdp: 0
     }
-    countProtocols(s)
+    countProtocols(s, s.ctx.protocols)
     // The same frame dissected only up to the TCP header, for the readers that allow it.
     const h: SummaryFrame = { ...s, ctx: dissectHeaders(cap, f).ctx, values: [] }
-    countProtocols(h)
+    countProtocols(h, h.ctx.protocols)
     const ix: IndexFrame = { no, entry: f.entry, pcapng }
     const where = `${label} #${no}`
     const runs = [

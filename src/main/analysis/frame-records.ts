@@ -1,5 +1,5 @@
 // Sparse records the sequential pass keeps for some frames (the duplicate ACKs, the frames that
-// completed a reassembled PDU), for re-dissecting one of them alone later. They are appended in
+// completed a reassembled PDU or IP datagram), for re-dissecting one of them alone later. They are appended in
 // frame order, so they sit in a chunked table (store/chunked-table.ts) sorted by frame number
 // and are found by binary search: resident memory is a few chunks however many there are, the
 // rest is in the spill file, and nothing is forgotten.
@@ -131,6 +131,40 @@ export class DupAckRecords implements FrameLookup<readonly [number, number]> {
 
 const FRAME_LIST_SHIFT = 14
 
+/** Lists of frame numbers, one after the other in a chunked table: a record keeps where its list starts. */
+class FrameLists {
+  private readonly t: ChunkedTable<{ no: { type: Uint32ArrayConstructor } }>
+
+  constructor(name: string) {
+    this.t = new ChunkedTable({ no: { type: Uint32Array } }, { chunkShift: FRAME_LIST_SHIFT, residentChunks: RECORD_RESIDENT, name })
+  }
+
+  /** Appends `frames`; returns where the list starts. */
+  append(frames: ArrayLike<number>): number {
+    const at = this.t.length
+    const n = frames.length
+    this.t.grow(at + n)
+    const m = this.t.mask
+    for (let k = 0; k < n; k++) this.t.rows(at + k).no[(at + k) & m] = frames[k]!
+    return at
+  }
+
+  read(at: number, n: number): Uint32Array {
+    const out = new Uint32Array(n)
+    const m = this.t.mask
+    for (let k = 0; k < n; k++) out[k] = this.t.rows(at + k, false).no[(at + k) & m]!
+    return out
+  }
+
+  get residentBytes(): number {
+    return this.t.residentBytes
+  }
+
+  close(): void {
+    this.t.close()
+  }
+}
+
 /** Frames that completed a multi-segment PDU: what re-dissecting one alone needs. */
 export class PduRecords implements FrameLookup<PduEntry> {
   private readonly t = new FrameKeyedTable(
@@ -144,7 +178,7 @@ export class PduRecords implements FrameLookup<PduEntry> {
     'pdus'
   )
   /** Every PDU's frame list, one after the other. */
-  private readonly frames = new ChunkedTable({ no: { type: Uint32Array } }, { chunkShift: FRAME_LIST_SHIFT, residentChunks: RECORD_RESIDENT, name: 'pdu-frames' })
+  private readonly frames = new FrameLists('pdu-frames')
   private readonly stray = new Map<number, PduEntry>()
 
   set(frame: number, e: PduEntry): void {
@@ -153,14 +187,11 @@ export class PduRecords implements FrameLookup<PduEntry> {
       this.stray.set(frame, e)
       return
     }
-    const at = this.frames.length
-    const n = e.frames.length
-    this.frames.grow(at + n)
-    for (let k = 0; k < n; k++) this.frames.rows(at + k).no[(at + k) & this.frames.mask] = e.frames[k]!
+    const at = this.frames.append(e.frames)
     const c = this.t.rows(i, true)
     const j = i & this.t.mask
     c.framesAt[j] = at
-    c.frameCount[j] = n
+    c.frameCount[j] = e.frames.length
     c.startSeq[j] = e.startSeq
     c.length[j] = e.length
     c.untilFin[j] = e.untilFin ? 1 : 0
@@ -174,9 +205,7 @@ export class PduRecords implements FrameLookup<PduEntry> {
     const at = c.framesAt[j]!
     const n = c.frameCount[j]!
     const e = { startSeq: c.startSeq[j]!, length: c.length[j]!, untilFin: c.untilFin[j] === 1 }
-    const frames = new Uint32Array(n)
-    for (let k = 0; k < n; k++) frames[k] = this.frames.rows(at + k, false).no[(at + k) & this.frames.mask]!
-    return { ...e, frames }
+    return { ...e, frames: this.frames.read(at, n) }
   }
 
   get size(): number {
@@ -186,6 +215,54 @@ export class PduRecords implements FrameLookup<PduEntry> {
   get residentBytes(): number {
     let stray = 0
     for (const e of this.stray.values()) stray += 96 + e.frames.byteLength
+    return this.t.residentBytes + this.frames.residentBytes + stray
+  }
+
+  close(): void {
+    this.t.close()
+    this.frames.close()
+    this.stray.clear()
+  }
+}
+
+/**
+ * Frames that completed a reassembled IPv4/IPv6 datagram → the earlier frames whose fragments
+ * it needs, ascending (those of a datagram nested in another's fragments included): feeding them
+ * to a fresh defragmenter in that order, then the frame itself, rebuilds what the pass built.
+ */
+export class DatagramRecords implements FrameLookup<Uint32Array> {
+  private readonly t = new FrameKeyedTable({ framesAt: { type: Float64Array }, frameCount: { type: Uint32Array } }, 'datagrams')
+  private readonly frames = new FrameLists('datagram-frames')
+  private readonly stray = new Map<number, Uint32Array>()
+
+  set(frame: number, earlier: ArrayLike<number>): void {
+    const i = this.t.put(frame)
+    if (i < 0) {
+      this.stray.set(frame, Uint32Array.from(earlier))
+      return
+    }
+    const at = this.frames.append(earlier)
+    const c = this.t.rows(i, true)
+    const j = i & this.t.mask
+    c.framesAt[j] = at
+    c.frameCount[j] = earlier.length
+  }
+
+  get(frame: number): Uint32Array | undefined {
+    const i = this.t.find(frame)
+    if (i < 0) return this.stray.get(frame)
+    const c = this.t.rows(i)
+    const j = i & this.t.mask
+    return this.frames.read(c.framesAt[j]!, c.frameCount[j]!)
+  }
+
+  get size(): number {
+    return this.t.size + this.stray.size
+  }
+
+  get residentBytes(): number {
+    let stray = 0
+    for (const e of this.stray.values()) stray += 64 + e.byteLength
     return this.t.residentBytes + this.frames.residentBytes + stray
   }
 

@@ -36,6 +36,11 @@ interface Pending {
 }
 
 const DEFAULTS: DefragLimits = { maxDatagrams: 4096, maxBytes: 32 * 1024 * 1024, timeoutSec: 60 }
+/**
+ * For replaying the fragments the sequential pass recorded for one datagram: they are known to
+ * complete it, so nothing may be dropped on the way (whatever the pass dropped is not among them).
+ */
+export const NO_LIMITS: DefragLimits = { maxDatagrams: Infinity, maxBytes: Infinity, timeoutSec: Infinity }
 /** Largest payload an IPv4 datagram (and an IPv6 one without jumbograms) can reassemble to. */
 const MAX_PAYLOAD = 65535
 
@@ -43,6 +48,11 @@ export class IpDefragmenter {
   private readonly limits: DefragLimits
   private readonly pending = new Map<string, Pending>()
   private heldBytes = 0
+  /**
+   * Told of every datagram completed, as it completes (the sequential decoder records which
+   * frames made it, so that re-dissecting the completing frame alone can rebuild it).
+   */
+  onReassembled: ((r: Reassembled) => void) | null = null
 
   constructor(limits: Partial<DefragLimits> = {}) {
     this.limits = { ...DEFAULTS, ...limits }
@@ -78,6 +88,7 @@ export class IpDefragmenter {
     const done = this.complete(p)
     if (done) {
       this.drop(p)
+      this.onReassembled?.(done)
       return done
     }
     this.enforceLimits(p)

@@ -15,6 +15,7 @@
 //   gets the same new tcp.stream in both but no tcp.analysis.reused_ports here, and a stray
 //   segment of a forgotten conversation (after 2 × MSL, or beyond the LRU bound) starts a new
 //   stream where tshark would continue the old one.
+import { ipv4String, ipv6String } from '../dissect/format'
 import { ChunkedTable, type ColumnSpec, type Columns } from '../store/chunked-table'
 
 /** Handshake progress of a stream (bits). */
@@ -530,25 +531,7 @@ function same(a: Uint8Array, ao: number, b: Uint8Array, bo: number, len: number)
   return true
 }
 
+/** An endpoint address as the packet list shows it (4 bytes IPv4, else 16 bytes IPv6). */
 export function addrText(d: Uint8Array, o: number, len: number): string {
-  if (len === 4) return `${d[o]}.${d[o + 1]}.${d[o + 2]}.${d[o + 3]}`
-  const w: number[] = []
-  for (let i = 0; i < 8; i++) w.push((d[o + 2 * i]! << 8) | d[o + 2 * i + 1]!)
-  let bs = -1
-  let bl = 1
-  for (let i = 0; i < 8; ) {
-    if (w[i] !== 0) {
-      i++
-      continue
-    }
-    let j = i
-    while (j < 8 && w[j] === 0) j++
-    if (j - i > bl) {
-      bs = i
-      bl = j - i
-    }
-    i = j
-  }
-  const h = (a: number, b: number) => w.slice(a, b).map((x) => x.toString(16)).join(':')
-  return bs < 0 ? h(0, 8) : `${h(0, bs)}::${h(bs + bl, 8)}`
+  return len === 4 ? ipv4String(d, o) : ipv6String(d, o)
 }

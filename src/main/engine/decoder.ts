@@ -1,15 +1,17 @@
 // The sequential decoder: capture reader → dissectFrame (with IP reassembly) → TCP
 // conversation analysis → TCP reassembly for application dissectors, one packet after the
 // other, in summary or tree mode. Also the random-access path: one packet re-dissected with
-// the conversation state the sequential pass left (the details pane).
+// the conversation state the sequential pass left (the details pane), with the IP datagram or
+// TCP PDU it completed rebuilt from the earlier frames the pass recorded.
 import type { CaptureReader, PacketRecord } from '../capfile/types'
-import { IpDefragmenter } from '../analysis/ip-defrag'
+import { IpDefragmenter, NO_LIMITS, type Reassembled } from '../analysis/ip-defrag'
 import { presentRecord, TcpAnalyzer, viewOf, type TcpPacketRecord } from '../analysis/tcp-analysis'
 import { addSegmentsTree, dispatchReassembled, TcpReassembler, type PduEntry } from '../analysis/tcp-reassembly'
 import { STREAM_ROW_MASK, TcpStreamTable, type TcpStreamTableOptions } from '../analysis/tcp-streams'
-import { DupAckRecords, type FrameLookup } from '../analysis/frame-records'
+import { DatagramRecords, DupAckRecords, type FrameLookup } from '../analysis/frame-records'
 import { LruMap } from '../analysis/lru-map'
 import { dissectFrame, type Dissection, type FrameInput } from '../dissect'
+import { collector } from '../dissect/app/collect'
 import type { PacketContext } from '../dissect/context'
 import { desegment } from '../dissect/transport/ports'
 import { setTcpHandler, type TcpHandler } from '../dissect/transport/tcp'
@@ -35,7 +37,7 @@ export interface DecoderOptions {
   reassemble?: boolean
   /** IPv4/IPv6 reassembly (tshark's default: on). */
   defragment?: boolean
-  /** Keep the list of frames of every reassembled PDU (for redissect); default true. */
+  /** Keep the frames of every reassembled PDU and IP datagram (for redissect); default true. */
   keepPduIndex?: boolean
   /** Stream table bounds (resident chunks, tuples kept); defaults suit any capture length. */
   streams?: TcpStreamTableOptions
@@ -54,6 +56,8 @@ export interface DecoderMemory {
   dupAcks: number
   /** Resident chunks of the reassembled-PDU records and their frame lists. */
   pdus: number
+  /** Resident chunks of the reassembled-datagram records and their frame lists. */
+  datagrams: number
   /** Bytes of PDUs waiting for more segments, plus an estimate of their objects. */
   pendingPdus: number
   /** Fragment bytes of IP datagrams waiting for more fragments, plus an estimate of their objects. */
@@ -106,11 +110,16 @@ export class SequentialDecoder {
   private readonly handler: TcpHandler
   private readonly quic = new LruMap<string, Parameters<QuicConnections['set']>[1]>(MAX_QUIC_CONNECTIONS)
   private readonly dupAckIndex = new DupAckRecords()
+  private readonly datagramIndex = new DatagramRecords()
+  /** Frames of the fragments of the datagrams the current frame completed. */
+  private readonly fragFrames: number[] = []
+  private completedDatagram = false
 
   constructor(opts: DecoderOptions) {
     this.tree = opts.tree
     this.reassemble = opts.reassemble !== false
     this.defrag = opts.defragment === false ? undefined : new IpDefragmenter()
+    if (this.defrag && opts.keepPduIndex !== false) this.defrag.onReassembled = (r) => this.onDatagram(r)
     this.streams = new TcpStreamTable(opts.streams)
     this.analyzer = new TcpAnalyzer(this.streams)
     this.reassembler = new TcpReassembler(this.streams, opts.keepPduIndex !== false)
@@ -120,6 +129,14 @@ export class SequentialDecoder {
   /** Frames that completed a multi-segment PDU, for redissect (kept on disk beyond a few chunks). */
   get pdus(): FrameLookup<PduEntry> {
     return this.reassembler.completed
+  }
+
+  /**
+   * Frames that completed a reassembled IP datagram → the earlier frames holding its fragments,
+   * ascending (kept on disk beyond a few chunks), for redissect.
+   */
+  get datagrams(): FrameLookup<Uint32Array> {
+    return this.datagramIndex
   }
 
   /**
@@ -143,6 +160,7 @@ export class SequentialDecoder {
       tupleHash: this.streams.hashBytes,
       dupAcks: this.dupAckIndex.residentBytes,
       pdus: this.reassembler.completed.residentBytes,
+      datagrams: this.datagramIndex.residentBytes,
       pendingPdus: this.reassembler.pendingSize + this.reassembler.pendingCount * 256,
       defrag: this.defrag ? this.defrag.pendingBytes + this.defrag.pendingDatagrams * 256 : 0,
       quic: this.quic.size * 256
@@ -154,9 +172,33 @@ export class SequentialDecoder {
   close(): void {
     this.streams.close()
     this.dupAckIndex.close()
+    this.datagramIndex.close()
     this.reassembler.completed.close()
     this.quic.clear()
     this.defrag?.clear()
+  }
+
+  private onDatagram(r: Reassembled): void {
+    this.completedDatagram = true
+    for (const f of r.fragments) this.fragFrames.push(f.frame)
+  }
+
+  /**
+   * Records which earlier frames the datagrams completed in frame `no` came from. A fragment
+   * that itself came out of a datagram reassembled in an earlier frame (a fragmented tunnel
+   * inside fragments) needs that datagram's frames too.
+   */
+  private recordDatagrams(no: number): void {
+    const earlier = new Set<number>()
+    for (const f of this.fragFrames) {
+      if (f === no || earlier.has(f)) continue
+      earlier.add(f)
+      const nested = this.datagramIndex.get(f)
+      if (nested) for (const g of nested) earlier.add(g)
+    }
+    this.datagramIndex.set(no, Uint32Array.from(earlier).sort())
+    this.fragFrames.length = 0
+    this.completedDatagram = false
   }
 
   private onSegment(ctx: PacketContext): void {
@@ -202,6 +244,8 @@ export class SequentialDecoder {
   /** Decodes one frame (frames must come in file order). */
   decode(input: FrameInput): DecodedPacket {
     this.current = { stream: -1, flags: 0 }
+    this.fragFrames.length = 0
+    this.completedDatagram = false
     const prev = setTcpHandler(this.handler)
     const prevQuic = setQuicConnections(this.quic)
     let dissection: Dissection
@@ -211,6 +255,7 @@ export class SequentialDecoder {
       setTcpHandler(prev)
       setQuicConnections(prevQuic)
     }
+    if (this.completedDatagram) this.recordDatagrams(input.number)
     if (this.current.stream < 0 && dissection.ctx.protocols.includes('quic')) this.current = { stream: -1, flags: UDP_QUIC }
     return { number: input.number, dissection, tcp: this.current }
   }
@@ -230,8 +275,13 @@ export interface RedissectOptions {
   tree?: boolean
   /** The PDU this frame completed (SequentialDecoder.pdus), to show the reassembled application layer. */
   pdu?: PduEntry
-  /** Reads another frame of the capture (for the PDU's earlier segments). */
+  /** Reads another frame of the capture (the PDU's earlier segments, the datagram's earlier fragments). */
   readFrame?: (frameNo: number) => FrameInput | null
+  /**
+   * SequentialDecoder.datagrams, with readFrame: a frame that completed an IP datagram is
+   * dissected with its earlier fragments, as in the pass (so are the PDU's earlier frames).
+   */
+  datagrams?: FrameLookup<Uint32Array>
   /** SequentialDecoder.dupAcks entry of the frame, for "[TCP Dup ACK 5#2]". */
   dupAck?: readonly [number, number]
   /** SequentialDecoder.quicConnections, so QUIC Initial packets decrypt as in the pass. */
@@ -241,7 +291,8 @@ export interface RedissectOptions {
 /**
  * Re-dissects one packet with the state the sequential pass stored: its compact record and the
  * stream table. Gives the same tcp.stream / tcp.seq / tcp.ack / tcp.analysis nodes and Info as
- * the sequential pass; application layers of a reassembled PDU need opts.pdu and opts.readFrame.
+ * the sequential pass; application layers of a reassembled PDU need opts.pdu and opts.readFrame,
+ * the layers above a reassembled IP datagram opts.datagrams and opts.readFrame.
  */
 export function redissect(input: FrameInput, stored: TcpPacketRecord, streams: TcpStreamTable, opts: RedissectOptions = {}): Dissection {
   const handler: TcpHandler = (ctx) => {
@@ -258,7 +309,7 @@ export function redissect(input: FrameInput, stored: TcpPacketRecord, streams: T
     const full = t.payloadEnd - t.payloadOff === t.len
     const pdu = opts.pdu
     if (pdu && opts.readFrame && full) {
-      const prefix = pduPrefix(pdu, opts.readFrame)
+      const prefix = pduPrefix(pdu, opts.readFrame, opts.datagrams)
       if (prefix) {
         const used = Math.min(t.len, pdu.length - prefix.length)
         const buf = new Uint8Array(prefix.length + used)
@@ -283,36 +334,88 @@ export function redissect(input: FrameInput, stored: TcpPacketRecord, streams: T
   const prev = setTcpHandler(handler)
   const prevQuic = setQuicConnections(stored.stream < 0 && stored.flags & UDP_QUIC ? (opts.quic ?? ANY_QUIC_CONNECTION) : null)
   try {
-    return dissectFrame(input, { tree: opts.tree !== false })
+    return dissectDatagram(input, opts.tree !== false, opts)
   } finally {
     setTcpHandler(prev)
     setQuicConnections(prevQuic)
   }
 }
 
+/**
+ * dissectFrame for one frame alone, with the IP datagram it completed in the pass rebuilt from
+ * `where.datagrams` and `where.readFrame` (when it completed one). TCP segments go to whichever
+ * handler the caller installed (redissect's, or none for a header-only dissection).
+ */
+export function dissectDatagram(
+  input: FrameInput,
+  tree: boolean,
+  where: { datagrams?: FrameLookup<Uint32Array>; readFrame?: (frameNo: number) => FrameInput | null }
+): Dissection {
+  const defrag = where.datagrams && where.readFrame ? replayFragments(input.number, where.datagrams, where.readFrame) : undefined
+  return dissectFrame(input, defrag ? { tree, defrag } : { tree })
+}
+
+const ignoreTcp: TcpHandler = () => {}
+
+/**
+ * A fresh defragmenter fed the earlier fragments of the datagram(s) frame `no` completed in the
+ * pass, in the pass's order, so that dissecting `no` with it completes them again; undefined
+ * when `no` completed none. A fragment that cannot be read back leaves its datagram incomplete:
+ * the frame then shows as a fragment.
+ */
+function replayFragments(no: number, datagrams: FrameLookup<Uint32Array>, readFrame: (no: number) => FrameInput | null): IpDefragmenter | undefined {
+  const earlier = datagrams.get(no)
+  if (!earlier) return undefined
+  const defrag = new IpDefragmenter(NO_LIMITS)
+  if (earlier.length === 0) return defrag
+  // Only the fragments matter: no conversation state, no application values for the caller.
+  const prevTcp = setTcpHandler(ignoreTcp)
+  const prevQuic = setQuicConnections(null)
+  const prevWant = collector.want
+  collector.want = null
+  try {
+    for (const g of earlier) {
+      const f = readFrame(g)
+      if (f) dissectFrame(f, { tree: false, defrag })
+    }
+  } finally {
+    setTcpHandler(prevTcp)
+    setQuicConnections(prevQuic)
+    collector.want = prevWant
+  }
+  return defrag
+}
+
 /** The PDU's bytes carried by its earlier frames, in order (null when a frame cannot be read). */
-function pduPrefix(pdu: PduEntry, readFrame: (no: number) => FrameInput | null): Uint8Array | null {
+function pduPrefix(pdu: PduEntry, readFrame: (no: number) => FrameInput | null, datagrams?: FrameLookup<Uint32Array>): Uint8Array | null {
   const parts: Uint8Array[] = []
   let size = 0
   let next = pdu.startSeq
   // Only the TCP header of the earlier frames matters: no analysis, no application dissection.
-  const prev = setTcpHandler(() => {})
+  // The bytes are taken while the segment is dissected: a segment that came in IP fragments
+  // lies in the reassembled datagram, not in the frame's own bytes.
+  const grab: TcpHandler = (ctx) => {
+    const t = ctx.tcp!
+    if (t.len <= 0) return
+    const skip = (next - t.seq) >>> 0
+    if (skip >= t.len && skip !== 0) return
+    const bytes = ctx.data.slice(t.payloadOff + skip, t.payloadEnd)
+    parts.push(bytes)
+    size += bytes.length
+    next = (t.seq + t.len) >>> 0
+  }
+  const prev = setTcpHandler(grab)
+  const prevWant = collector.want
+  collector.want = null
   try {
     for (const no of pdu.frames.subarray(0, -1)) {
       const f = readFrame(no)
       if (!f) return null
-      const d = dissectFrame(f, { tree: false })
-      const t = d.ctx.tcp
-      if (!t || t.len <= 0) continue
-      const skip = (next - t.seq) >>> 0
-      if (skip >= t.len && skip !== 0) continue
-      const bytes = d.ctx.data.slice(t.payloadOff + skip, t.payloadEnd)
-      parts.push(bytes)
-      size += bytes.length
-      next = (t.seq + t.len) >>> 0
+      dissectDatagram(f, false, { datagrams, readFrame })
     }
   } finally {
     setTcpHandler(prev)
+    collector.want = prevWant
   }
   const out = new Uint8Array(Math.min(size, pdu.length))
   let o = 0

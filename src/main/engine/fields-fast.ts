@@ -7,19 +7,14 @@ import type { FrameInput } from '../dissect'
 import type { PacketContext } from '../dissect/context'
 import { epochText, escapeText } from '../dissect/format'
 import type { TcpPacketRecord } from '../analysis/tcp-analysis'
+import { countProtocols, type ProtocolCounts } from '../dissect/protocol-counts'
 
-export interface FastFrame {
+export interface FastFrame extends ProtocolCounts {
   input: FrameInput
   ctx: PacketContext
   tcp: TcpPacketRecord
   /** collector.values of the frame: [name, value, ...]. */
   values: readonly string[]
-  /** Occurrences of protocol names in frame.protocols that extractors care about. */
-  nIp: number
-  nIpv6: number
-  nTcp: number
-  nUdp: number
-  nEth: number
 }
 
 /** Returns the cell text, or null when this frame needs the tree. */
@@ -139,25 +134,7 @@ export class FastFieldsRenderer {
     f.ctx = ctx
     f.tcp = tcp
     f.values = values
-    let nIp = 0
-    let nIpv6 = 0
-    let nTcp = 0
-    let nUdp = 0
-    let nEth = 0
-    const p = ctx.protocols
-    for (let i = 0; i < p.length; i++) {
-      const s = p[i]!
-      if (s === 'ip') nIp++
-      else if (s === 'ipv6') nIpv6++
-      else if (s === 'tcp') nTcp++
-      else if (s === 'udp') nUdp++
-      else if (s === 'eth') nEth++
-    }
-    f.nIp = nIp
-    f.nIpv6 = nIpv6
-    f.nTcp = nTcp
-    f.nUdp = nUdp
-    f.nEth = nEth
+    countProtocols(f, ctx.protocols)
     const cells = this.cells
     for (let i = 0; i < cells.length; i++) {
       const v = this.extractors[i]!(f)

@@ -5,6 +5,7 @@
 // wherever the tree could hold something else: malformed frames, a field whose protocol occurs
 // more than once (tunnels, packets quoted in ICMP errors), IPv4 options, a bogus TCP header.
 // test/filter-scan-fields.test.ts holds every reader against the tree on every corpus frame.
+import { countProtocols, type ProtocolCounts } from '../dissect/protocol-counts'
 import type { TcpStreamTable } from '../analysis/tcp-streams'
 import { viewOf } from '../analysis/tcp-analysis'
 import type { PacketContext } from '../dissect/context'
@@ -16,7 +17,7 @@ import type { FieldUse } from './compile'
 import { DECLINE, EXACT, type FieldReader, type ReadResult } from './decide'
 import { ANALYSIS_COUNT, FRAME_READERS, pushPresent, valueNode, type IndexFrame } from './index-fields'
 
-export interface SummaryFrame extends IndexFrame {
+export interface SummaryFrame extends IndexFrame, ProtocolCounts {
   /** The frame's captured bytes. */
   data: Uint8Array
   comments: readonly string[]
@@ -26,36 +27,9 @@ export interface SummaryFrame extends IndexFrame {
   streams: TcpStreamTable
   /** collector.values of the dissection: [name, value, ...] (see SUMMARY_COLLECTED). */
   values: readonly string[]
-  /** Occurrences in frame.protocols (set by countProtocols). */
-  nEth: number
-  nIp: number
-  nIpv6: number
-  nTcp: number
-  nUdp: number
 }
 
-/** Fills the protocol counts of `f` from f.ctx.protocols. */
-export function countProtocols(f: SummaryFrame): void {
-  let nEth = 0
-  let nIp = 0
-  let nIpv6 = 0
-  let nTcp = 0
-  let nUdp = 0
-  const p = f.ctx.protocols
-  for (let i = 0; i < p.length; i++) {
-    const s = p[i]!
-    if (s === 'ip') nIp++
-    else if (s === 'ipv6') nIpv6++
-    else if (s === 'tcp') nTcp++
-    else if (s === 'udp') nUdp++
-    else if (s === 'eth') nEth++
-  }
-  f.nEth = nEth
-  f.nIp = nIp
-  f.nIpv6 = nIpv6
-  f.nTcp = nTcp
-  f.nUdp = nUdp
-}
+export { countProtocols }
 
 /** Values the dissectors must collect in summary mode for these fields (collector.want). */
 export const SUMMARY_COLLECTED: ReadonlySet<string> = new Set([
@@ -141,7 +115,8 @@ const ip6 = (pick: (f: SummaryFrame, o: number, out: FieldNode[], name: string) 
 function tcpState(f: SummaryFrame): number {
   if (f.nTcp === 0) return 0
   const t = f.ctx.tcp
-  return f.ctx.malformed || f.nTcp !== 1 || !t || t.bogus ? -1 : 1
+  // A header from a reassembled datagram lies in ctx.net.reassembled, not the frame: take the tree.
+  return f.ctx.malformed || f.nTcp !== 1 || !t || t.bogus || f.ctx.net?.reassembled ? -1 : 1
 }
 
 /** The conversation view redissect presents the segment with (null without a stream). */
@@ -396,15 +371,14 @@ export function summaryReader(use: FieldUse): FieldReader<SummaryFrame> | undefi
 }
 
 /**
- * Protocols whose nodes always lie in the frame's bytes (their data is a slice of it): the
- * bytes of the frame hold whatever they contain. (Session re-dissections do not reassemble IP
- * datagrams, so no TCP or UDP header comes from a buffer of its own.)
+ * Protocols whose nodes always lie in the bytes the dissection read: the frame's, or for the
+ * frame completing an IP datagram, the reassembled datagram (ctx.net.reassembled).
  */
 const IN_FRAME = new Set(['eth', 'ip', 'ipv6', 'tcp', 'udp'])
 
 /** See decide.ts HaystackLookup. */
 export function summaryHaystack(protocol: string): ((f: SummaryFrame) => Uint8Array) | undefined {
-  return IN_FRAME.has(protocol) ? (f) => f.data : undefined
+  return IN_FRAME.has(protocol) ? (f) => f.ctx.net?.reassembled ?? f.data : undefined
 }
 
 /**

@@ -4,7 +4,8 @@
 import type { RowColor, StreamSummary } from '../../shared/contract'
 import type { CaptureReader, PacketRecord } from '../capfile/types'
 import type { Dissection, FrameInput } from '../dissect/index'
-import { frameInput, redissect, SequentialDecoder, TCP_FLAGS as A, type TcpStreamTable } from '../engine/decoder'
+import { setTcpHandler, type TcpHandler } from '../dissect/transport/tcp'
+import { dissectDatagram, frameInput, redissect, SequentialDecoder, TCP_FLAGS as A, type TcpStreamTable } from '../engine/decoder'
 import type { IndexEntry } from './packet-index'
 
 /** What indexing keeps of one packet besides its position in the file. */
@@ -26,6 +27,9 @@ const TH_FIN = 0x01
 const TH_SYN = 0x02
 const TH_RST = 0x04
 
+/** Stops a dissection at the TCP header: no conversation lookup, no application layers. */
+const headerOnly: TcpHandler = () => {}
+
 /** The packet list's colour rules, strongest first (as Wireshark's defaults order them). */
 export function colorOf(d: Dissection, stream: number, flags: number): RowColor {
   if (d.ctx.malformed) return 'bad'
@@ -41,10 +45,11 @@ export function colorOf(d: Dissection, stream: number, flags: number): RowColor 
 
 export class SessionDecoder {
   private readonly seq = new SequentialDecoder({ tree: false })
+  private readonly readInput = (no: number): FrameInput | null => this.inputOf(no)
 
   constructor(
     private readonly reader: Pick<CaptureReader, 'format' | 'interfaces'>,
-    /** Reads another frame back (earlier segments of a reassembled PDU). */
+    /** Reads another frame back (earlier segments of a reassembled PDU, earlier fragments of a datagram). */
     private readonly readFrame: (no: number) => RawFrame | null
   ) {}
 
@@ -72,20 +77,36 @@ export class SessionDecoder {
     const no = f.number
     const pdu = this.seq.pdus.get(no)
     const dupAck = this.seq.dupAcks.get(no)
-    return redissect(this.input(f), { stream: f.entry.stream, flags: f.entry.tcpFlags }, this.seq.streams, {
+    return redissect(this.frameInput(f), { stream: f.entry.stream, flags: f.entry.tcpFlags }, this.seq.streams, {
       tree,
       quic: this.seq.quicConnections,
-      ...(pdu ? { pdu, readFrame: (n: number) => this.inputOf(n) } : {}),
+      readFrame: this.readInput,
+      datagrams: this.seq.datagrams,
+      ...(pdu ? { pdu } : {}),
       ...(dupAck ? { dupAck } : {})
     })
   }
 
-  private inputOf(no: number): FrameInput | null {
-    const f = this.readFrame(no)
-    return f ? this.input(f) : null
+  /**
+   * A summary dissection that stops at the TCP header (what header-level filter readers need),
+   * with the IP datagram the frame completed rebuilt as in dissect().
+   */
+  dissectHeaders(f: RawFrame): Dissection {
+    const prev = setTcpHandler(headerOnly)
+    try {
+      return dissectDatagram(this.frameInput(f), false, { datagrams: this.seq.datagrams, readFrame: this.readInput })
+    } finally {
+      setTcpHandler(prev)
+    }
   }
 
-  private input(f: RawFrame): FrameInput {
+  private inputOf(no: number): FrameInput | null {
+    const f = this.readFrame(no)
+    return f ? this.frameInput(f) : null
+  }
+
+  /** The dissector's input for a frame read back with its index entry. */
+  frameInput(f: RawFrame): FrameInput {
     const e = f.entry
     const hasTs = !Number.isNaN(e.tsSec)
     const iface = this.reader.interfaces[e.interfaceId]

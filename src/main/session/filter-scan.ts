@@ -7,8 +7,7 @@
 // A level answers only YES or NO when it is sure (filter/decide.ts), so the frames kept are the
 // tree's. The scan is incremental: a live capture extends it as packets arrive.
 import { collector } from '../dissect/app/collect'
-import { dissectFrame, type Dissection, type FrameInput } from '../dissect'
-import { setTcpHandler, type TcpHandler } from '../dissect/transport/tcp'
+import type { Dissection } from '../dissect'
 import type { DisplayFilter } from '../filter'
 import { buildDecider, NO, UNKNOWN, YES, type Decider, type Verdict } from '../filter/decide'
 import { indexReader, type IndexFrame } from '../filter/index-fields'
@@ -19,9 +18,6 @@ import type { OpenCapture } from './open-capture'
 
 /** Frames considered per step of the index level (then their undecided ones are read together). */
 const CHUNK = 4096
-
-/** Stops a dissection at the TCP header: no conversation lookup, no application layers. */
-const headerOnly: TcpHandler = () => {}
 
 export interface FilterScanOptions {
   /** Decide from the packet index where possible (default true). */
@@ -160,7 +156,7 @@ export class FilterScan {
           s.comments = f.comments
           s.ctx = d.ctx
           s.values = collector.values
-          countProtocols(s)
+          countProtocols(s, s.ctx.protocols)
           v = bySummary(s)
           if (v !== UNKNOWN) this.levels.summary++
         }
@@ -183,25 +179,5 @@ export class FilterScan {
  * conversation lookup and application parsing of SessionDecoder.dissect.
  */
 export function dissectHeaders(cap: OpenCapture, f: RawFrame): Dissection {
-  const e = f.entry
-  const hasTs = !Number.isNaN(e.tsSec)
-  const iface = cap.interfaces[e.interfaceId]
-  const input: FrameInput = {
-    number: f.number,
-    data: f.data,
-    origlen: e.origlen,
-    linktype: iface?.linktype ?? 1,
-    interfaceId: e.interfaceId,
-    hasTs,
-    tsSec: hasTs ? e.tsSec : 0,
-    tsNsec: e.tsNsec,
-    comments: f.comments,
-    pcapng: cap.format === 'pcapng'
-  }
-  const prev = setTcpHandler(headerOnly)
-  try {
-    return dissectFrame(input, { tree: false })
-  } finally {
-    setTcpHandler(prev)
-  }
+  return cap.decoder.dissectHeaders(f)
 }

@@ -1,6 +1,7 @@
 // DNS (RFC 1035) over UDP and TCP, also mDNS and LLMNR: header, questions and resource
 // records of the common types. Every read is bounded by the message end; names go through
 // readDnsName (pointer-loop and length budget).
+import { ipv4String, ipv6String } from '../format'
 import type { PacketContext } from '../context'
 import type { FieldDef, FieldNode } from '../fields'
 import { defineField, node } from '../fields'
@@ -206,36 +207,6 @@ function errorNode(off: number, end: number, message: string): FieldNode {
   return { name: '', off, len: Math.max(0, end - off), label: message, expert: { severity: 'error', group: 'malformed', message } }
 }
 
-function ipv4(d: Uint8Array, p: number): string {
-  return `${d[p]}.${d[p + 1]}.${d[p + 2]}.${d[p + 3]}`
-}
-
-/** RFC 5952 text of 16 bytes at p. */
-export function ipv6Text(d: Uint8Array, p: number): string {
-  const w: number[] = []
-  for (let i = 0; i < 8; i++) w.push((d[p + 2 * i]! << 8) | d[p + 2 * i + 1]!)
-  let bestStart = -1
-  let bestLen = 1
-  for (let i = 0; i < 8; ) {
-    if (w[i] !== 0) {
-      i++
-      continue
-    }
-    let j = i
-    while (j < 8 && w[j] === 0) j++
-    if (j - i > bestLen) {
-      bestStart = i
-      bestLen = j - i
-    }
-    i = j
-  }
-  // IPv4-mapped/compatible forms as Wireshark prints them
-  if (bestStart === 0 && bestLen === 5 && w[5] === 0xffff) return `::ffff:${d[p + 12]}.${d[p + 13]}.${d[p + 14]}.${d[p + 15]}`
-  const hex = (a: number, b: number) => w.slice(a, b).map((x) => x.toString(16)).join(':')
-  if (bestStart < 0) return hex(0, 8)
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`
-}
-
 const fieldForName: Readonly<Record<number, FieldDef>> = { 2: F.ns, 5: F.cname, 12: F.ptr }
 
 function dissectRr(
@@ -292,7 +263,7 @@ function dissectRr(
     switch (type) {
       case 1:
         if (rdlen === 4) {
-          const a = ipv4(d, rd)
+          const a = ipv4String(d, rd)
           info += ' ' + a
           summary = `, addr ${a}`
           kids?.push(node(F.a, rd, 4, a))
@@ -300,7 +271,7 @@ function dissectRr(
         break
       case 28:
         if (rdlen === 16) {
-          const a = ipv6Text(d, rd)
+          const a = ipv6String(d, rd)
           info += ' ' + a
           summary = `, addr ${a}`
           kids?.push(node(F.aaaa, rd, 16, a))

@@ -1,5 +1,6 @@
 // Value strings (Wireshark's VALS) of network-layer fields, generated from `tshark -G values` (4.0.17).
 // Labels only: -T fields prints the numbers.
+import { ARPHRD_VALS } from '../link/values'
 
 /** ip.proto (Wireshark 4.0). */
 export const IP_PROTO_VALS: Readonly<Record<number, string>> = {
@@ -55,31 +56,8 @@ export const ARP_OPCODE_VALS: Readonly<Record<number, string>> = {
   0xffff: 'reserved'
 }
 
-/** arp.hw.type (Wireshark 4.0). */
-export const ARP_HW_VALS: Readonly<Record<number, string>> = {
-  0x0000: 'NET/ROM pseudo', 0x0001: 'Ethernet', 0x0002: 'Experimental Ethernet', 0x0003: 'AX.25', 0x0004: 'ProNET',
-  0x0005: 'Chaos', 0x0006: 'IEEE 802', 0x0007: 'ARCNET', 0x0008: 'Hyperchannel', 0x0009: 'Lanstar',
-  0x000a: 'Autonet Short Address', 0x000b: 'Localtalk', 0x000c: 'LocalNet', 0x000d: 'Ultra link', 0x000e: 'SMDS',
-  0x000f: 'Frame Relay DLCI', 0x0010: 'ATM', 0x0011: 'HDLC', 0x0012: 'Fibre Channel', 0x0013: 'ATM (RFC 2225)',
-  0x0014: 'Serial Line', 0x0015: 'ATM', 0x0016: 'MIL-STD-188-220', 0x0017: 'Metricom STRIP', 0x0018: 'IEEE 1394.1995',
-  0x0019: 'MAPOS', 0x001a: 'Twinaxial', 0x001b: 'EUI-64', 0x001c: 'HIPARP', 0x001d: 'IP and ARP over ISO 7816-3',
-  0x001e: 'ARPSec', 0x001f: 'IPsec tunnel', 0x0020: 'InfiniBand', 0x0021: 'TIA-102 Project 25 CAI',
-  0x0022: 'Wiegand Interface', 0x0023: 'Pure IP', 0x0024: 'Experimental 1', 0x0025: 'HFI', 0x0100: 'Experimental 2',
-  0x0101: 'AEthernet', 0x0104: 'Notional KISS type', 0x0108: 'ADAPT', 0x010e: 'ROSE', 0x010f: 'CCITT X.25',
-  0x0110: 'Boards with X.25 in firmware', 0x0118: 'Controller Area Network', 0x0200: 'PPP', 0x0201: 'Cisco HDLC',
-  0x0204: 'LAPB', 0x0205: 'Digital\'s DDCMP protocol', 0x0206: 'Raw HDLC', 0x0207: 'Raw IP', 0x0300: 'IPIP tunnel',
-  0x0301: 'IP6IP6 tunnel', 0x0302: 'Frame Relay Access Device', 0x0303: 'SKIP vif', 0x0304: 'Loopback',
-  0x0306: 'Fiber Distributed Data Interface', 0x0307: 'AP1000 BIF', 0x0308: 'sit0 device - IPv6-in-IPv4',
-  0x0309: 'IP over DDP tunneller', 0x030a: 'GRE over IP', 0x030b: 'PIMSM register interface',
-  0x030c: 'High Performance Parallel Interface', 0x030d: 'Nexus 64Mbps Ash', 0x030e: 'Acorn Econet',
-  0x030f: 'Linux-IrDA', 0x0310: 'Point to point fibrechannel', 0x0311: 'Fibrechannel arbitrated loop',
-  0x0312: 'Fibrechannel public loop', 0x0313: 'Fibrechannel fabric', 0x0320: 'Magic type ident for TR',
-  0x0321: 'IEEE 802.11', 0x0322: 'IEEE 802.11 + Prism2 header', 0x0323: 'IEEE 802.11 + radiotap header',
-  0x0324: 'IEEE 802.15.4', 0x0325: 'IEEE 802.15.4 network monitor', 0x0334: 'PhoNet media type',
-  0x0335: 'PhoNet pipe header', 0x0336: 'CAIF media type', 0x0337: 'GRE over IPv6', 0x0338: 'Netlink',
-  0x0339: 'IPv6 over LoWPAN', 0x033a: 'Vsock monitor header', 0xfffe: 'zero header length',
-  0xffff: 'Void type, nothing is known'
-}
+/** arp.hw.type (Wireshark 4.0): the same ARPHRD numbers as sll.hatype. */
+export const ARP_HW_VALS: Readonly<Record<number, string>> = ARPHRD_VALS
 
 /** icmpv6.type (Wireshark 4.0). */
 export const ICMPV6_TYPE_VALS: Readonly<Record<number, string>> = {
