@@ -94,6 +94,11 @@ export interface PacketContext {
   udp?: { srcport: number; dstport: number; len: number; payloadOff: number }
   /** Set when a dissector ran past the captured bytes or met a malformed header. */
   malformed: boolean
+  /**
+   * Text that stays at the front of the Info column whatever later layers write there (tshark's
+   * column fence): "[TCP Previous segment not captured] " before an HTTP request line.
+   */
+  infoFence?: string
   /** Link type of the frame (pcap LINKTYPE_*). */
   linktype: number
   /** Capture time in seconds (for state with timeouts, e.g. IP reassembly); 0 when the record has none. */

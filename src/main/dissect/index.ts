@@ -153,6 +153,7 @@ export function dissectFrame(input: FrameInput, opts: DissectOptions = { tree: t
     ctx.malformed = true
     if (frame) addExpert(frame, 'error', 'malformed', `Dissector bug: ${err instanceof Error ? err.message : String(err)}`)
   }
+  if (ctx.infoFence && !ctx.info.startsWith(ctx.infoFence)) ctx.info = ctx.infoFence + ctx.info
   if (frame) {
     const p = add(frame, hfProtocols, 0, 0, ctx.protocols.join(':'))
     p.generated = true

@@ -142,7 +142,9 @@ export function presentTcp(ctx: PacketContext, view: TcpView | null): void {
     return
   }
   info += ` Len=${t.len}${opts}`
-  ctx.info = (view ? analysisPrefix(view.flags, view.dupAck) : '') + info
+  const prefix = view ? analysisPrefix(view.flags, view.dupAck) : ''
+  ctx.info = prefix + info
+  if (prefix) ctx.infoFence = prefix
 }
 
 /** tcp.options.sack_le/re relative to the peer's base sequence number, as tshark shows them. */
