@@ -10,9 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DatagramRecords } from '../src/main/analysis/frame-records'
-import { createServices, type Services } from '../src/main/app/services'
 import { openCaptureFile } from '../src/main/capfile/open'
 import { PcapngWriter } from '../src/main/capfile/pcapng/writer'
 import type { FrameInput } from '../src/main/dissect'
@@ -21,7 +20,8 @@ import { formatNode } from '../src/main/dissect/format'
 import { labelOf } from '../src/main/dissect/label'
 import { frameInput, redissect, SequentialDecoder, TCP_FLAGS, type TcpPacketRecord } from '../src/main/engine/decoder'
 import { FieldsRenderer } from '../src/main/engine/fields'
-import type { MethodName, MethodResults, TreeNode } from '../src/shared/contract'
+import type { TreeNode } from '../src/shared/contract'
+import { appHarness } from './app-support'
 
 const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url))
 
@@ -442,17 +442,8 @@ function passAndRedissect(path: string, treeEvery = 1): PassResult {
   return result
 }
 
-let svc: Services | undefined
-afterEach(async () => {
-  await svc?.dispose()
-  svc = undefined
-})
-
-async function call<M extends MethodName>(method: M, args: unknown): Promise<MethodResults[M]> {
-  const r = await svc!.router.dispatch(method, args)
-  if (!r.ok) throw new Error(r.error.message)
-  return r.result as MethodResults[M]
-}
+const app = appHarness()
+const call = app.call
 
 async function filtered(text: string): Promise<number[]> {
   const f = await call('view.filter', { text })
@@ -515,7 +506,7 @@ describe('the session shows reassembled datagrams like tshark', () => {
   for (const s of SCENARIOS.filter((x) => x.session)) {
     it(s.name, async () => {
       const path = paths.get(s.name)!
-      svc = await createServices({ mode: 'headless', userDataDir: null })
+      await app.start()
       await call('file.open', { path })
       const num = (filter: string): number[] => tshark(path, ['-Y', filter, '-T', 'fields', '-e', 'frame.number']).map(Number)
       for (const filter of ['http', 'tcp.stream == 0', 'tcp', 'udp', 'dns', 'quic', 'http.request.uri contains "/"', 'tcp.len > 1000', 'tcp.analysis.retransmission', 'ip.flags.mf == 1 || ipv6.fraghdr']) {

@@ -2,14 +2,13 @@
 // filter supersedes an older one, and a scan follows a capture that grows (live capture).
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { createServices, type Services } from '../src/main/app/services'
+import { afterAll, describe, expect, it } from 'vitest'
 import { compileFilter } from '../src/main/filter'
 import { FilterScan } from '../src/main/session/filter-scan'
 import { OpenCapture } from '../src/main/session/open-capture'
-import type { EventName, EventPayloads, MethodName, MethodResults } from '../src/shared/contract'
 import { writeBulkHttp } from '../src/main/synth/bulk'
 import { syntheticCaptures } from './filter-scan-support'
+import { appHarness } from './app-support'
 
 const synth = syntheticCaptures()
 const bulk = synth.paths[0]!
@@ -18,17 +17,8 @@ const big = join(bulk, '..', 'big.pcapng')
 writeBulkHttp(big, { connections: 3000 })
 afterAll(() => synth.dispose())
 
-let svc: Services | undefined
-afterEach(async () => {
-  await svc?.dispose()
-  svc = undefined
-})
-
-async function call<M extends MethodName>(method: M, args: unknown): Promise<MethodResults[M]> {
-  const r = await svc!.router.dispatch(method, args)
-  if (!r.ok) throw new Error(r.error.message)
-  return r.result as MethodResults[M]
-}
+const app = appHarness()
+const call = app.call
 
 function frames(s: FilterScan): number[] {
   const out: number[] = []
@@ -38,9 +28,8 @@ function frames(s: FilterScan): number[] {
 
 describe('filter scan in the session', () => {
   it('keeps the old view during a scan and lets a newer filter win', async () => {
-    svc = await createServices({ mode: 'headless', userDataDir: null })
-    const events: { event: EventName; payload: unknown }[] = []
-    svc.events.subscribe(<E extends EventName>(event: E, payload: EventPayloads[E]) => events.push({ event, payload }))
+    await app.start()
+    const events = app.record()
     const opened = await call('file.open', { path: big })
     expect(opened.packets).toBe(30000)
     const before = await call('view.filter', { text: 'http' })
@@ -64,7 +53,7 @@ describe('filter scan in the session', () => {
   })
 
   it('matches the tree path through view.filter', async () => {
-    svc = await createServices({ mode: 'headless', userDataDir: null })
+    await app.start()
     await call('file.open', { path: synth.paths[1]! })
     const cap = new OpenCapture(synth.paths[1]!)
     while (!cap.done) cap.pump(1 << 20)

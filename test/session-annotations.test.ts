@@ -1,29 +1,20 @@
 // Annotations through the whole app path: annotate, save as pcapng, reopen: everything comes
 // back exactly; tshark shows the notes as packet comments; other tools' comments survive.
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createServices, type Services } from '../src/main/app/services'
-import type { FileAnnotations, MethodName, MethodResults } from '../src/shared/contract'
+import type { FileAnnotations } from '../src/shared/contract'
+import { appHarness } from './app-support'
 
 const corpus = (name: string): string => fileURLToPath(new URL(`../../shared/corpus/${name}`, import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'wirenote-annot-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-let svc: Services | undefined
-afterEach(async () => {
-  await svc?.dispose()
-  svc = undefined
-})
-
-async function call<M extends MethodName>(method: M, args: unknown): Promise<MethodResults[M]> {
-  const r = await svc!.router.dispatch(method, args)
-  if (!r.ok) throw new Error(r.error.message)
-  return r.result as MethodResults[M]
-}
+const app = appHarness()
+const call = app.call
 
 function tsharkComments(file: string): string[] {
   const out = execFileSync('tshark', ['-r', file, '-T', 'json', '-e', 'frame.number', '-e', 'frame.comment'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
@@ -43,7 +34,7 @@ const notes: FileAnnotations = {
 
 describe('annotations through save and reopen', () => {
   it('round-trips exactly and reads as packet comments in tshark', async () => {
-    svc = await createServices({ mode: 'headless', userDataDir: null })
+    await app.start()
     await call('file.openSample', {})
     await call('annotations.set', notes)
     const saved = join(dir, 'visit-annotated.pcapng')
@@ -53,8 +44,7 @@ describe('annotations through save and reopen', () => {
     expect(await call('annotations.get', {})).toEqual({ ...notes, unsaved: false })
 
     // A fresh app reading the file finds the same annotations.
-    await svc.dispose()
-    svc = await createServices({ mode: 'headless', userDataDir: null })
+    await app.start()
     expect((await call('file.open', { path: saved })).packets).toBe(17)
     expect(await call('annotations.get', {})).toEqual({ ...notes, unsaved: false })
     const rows = (await call('view.rows', { start: 0, count: 17 })).rows
@@ -74,7 +64,7 @@ describe('annotations through save and reopen', () => {
   })
 
   it('keeps comments written by other tools next to ours', async () => {
-    svc = await createServices({ mode: 'headless', userDataDir: null })
+    await app.start()
     await call('file.open', { path: corpus('pcpp-pcapng-example.pcapng') })
     const before = tsharkComments(corpus('pcpp-pcapng-example.pcapng'))
     expect(before[59]).toBe('Packet #1')

@@ -1,31 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fileURLToPath } from 'node:url'
-import { createServices, type Services } from '../src/main/app/services'
-import type { EventName, EventPayloads, MethodName, MethodResults } from '../src/shared/contract'
+import type { EventPayloads } from '../src/shared/contract'
+import { appHarness } from './app-support'
 
 const corpus = (name: string): string => fileURLToPath(new URL(`../../shared/corpus/${name}`, import.meta.url))
 
-let svc: Services | undefined
-afterEach(async () => {
-  await svc?.dispose()
-  svc = undefined
-})
-
-async function call<M extends MethodName>(method: M, args: unknown): Promise<MethodResults[M]> {
-  const r = await svc!.router.dispatch(method, args)
-  if (!r.ok) throw new Error(r.error.message)
-  return r.result as MethodResults[M]
-}
-
-function record(): { events: { event: EventName; payload: unknown }[] } {
-  const log = { events: [] as { event: EventName; payload: unknown }[] }
-  svc!.events.subscribe(<E extends EventName>(event: E, payload: EventPayloads[E]) => log.events.push({ event, payload }))
-  return log
-}
+const app = appHarness()
+const call = app.call
 
 describe('session', () => {
   it('opens the bundled sample and serves rows and details', async () => {
-    svc = await createServices({ mode: 'headless', userDataDir: null })
+    await app.start()
     const opened = await call('file.openSample', {})
     expect(opened.packets).toBe(17)
     const { total, rows } = await call('view.rows', { start: 0, count: 50 })
@@ -39,8 +24,8 @@ describe('session', () => {
   })
 
   it('keeps every whole packet of a cut file and says where it was cut', async () => {
-    svc = await createServices({ mode: 'headless', userDataDir: null })
-    const log = record()
+    await app.start()
+    const log = { events: app.record() }
     const opened = await call('file.open', { path: corpus('derived-cut-mid-record.pcap') })
     expect(opened.packets).toBe(11)
     expect(opened.error?.offset).toBe(1726)
@@ -50,14 +35,14 @@ describe('session', () => {
   })
 
   it('refuses a missing file with the OS reason and keeps the open capture', async () => {
-    svc = await createServices({ mode: 'headless', userDataDir: null })
+    await app.start()
     await call('file.openSample', {})
     await expect(call('file.open', { path: '/nonexistent/x.pcap' })).rejects.toThrow(/no such file/i)
     expect((await call('view.rows', { start: 0, count: 1 })).total).toBe(17)
   })
 
   it('filters the list and leaves it untouched on a bad filter', async () => {
-    svc = await createServices({ mode: 'headless', userDataDir: null })
+    await app.start()
     await call('file.openSample', {})
     const ok = await call('view.filter', { text: 'frame.len > 100' })
     expect(ok).toEqual({ ok: true, total: 3 })
@@ -69,7 +54,7 @@ describe('session', () => {
   })
 
   it('marks annotated packets in the list', async () => {
-    svc = await createServices({ mode: 'headless', userDataDir: null })
+    await app.start()
     await call('file.openSample', {})
     await call('annotations.set', { title: 'A visit', intro: '', packets: [{ no: 3, note: 'SYN', step: '1', highlights: [] }] })
     const rows = (await call('view.rows', { start: 0, count: 5 })).rows
@@ -85,7 +70,7 @@ describe('session: saving, streams and filters as the UI uses them', () => {
     const { join } = await import('node:path')
     const dir = mkdtempSync(join(tmpdir(), 'wn-sess-'))
     try {
-      svc = await createServices({ mode: 'headless', userDataDir: null })
+      await app.start()
       await call('file.openSample', {})
       expect((await call('annotations.get', {})).unsaved).toBe(false)
       // Setting the same (empty) annotations is no edit.
@@ -96,7 +81,7 @@ describe('session: saving, streams and filters as the UI uses them', () => {
 
       const target = join(dir, 'exists.pcapng')
       writeFileSync(target, 'not a capture')
-      const refused = await svc.router.dispatch('file.save', { path: target })
+      const refused = await app.svc.router.dispatch('file.save', { path: target })
       expect(refused).toEqual({ ok: false, error: { code: 'exists', message: `"${target}" already exists.` } })
       expect(await call('file.save', { path: target, overwrite: true })).toEqual({ path: target })
       expect((await call('annotations.get', {})).unsaved).toBe(false)
@@ -115,8 +100,8 @@ describe('session: saving, streams and filters as the UI uses them', () => {
 
 describe('session: filter progress', () => {
   it('reports how far a filter scan got, ending with done', async () => {
-    svc = await createServices({ mode: 'headless', userDataDir: null })
-    const log = record()
+    await app.start()
+    const log = { events: app.record() }
     await call('file.openSample', {})
     await call('view.filter', { text: 'tcp.flags.syn == 1' })
     const progress = log.events.filter((e) => e.event === 'filter.progress').map((e) => e.payload as EventPayloads['filter.progress'])
