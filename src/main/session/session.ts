@@ -10,8 +10,7 @@ import type {
   MethodResults,
   PacketDetails,
   PacketRow,
-  StreamDetail,
-  StreamPacket
+  StreamDetail
 } from '../../shared/contract'
 import { compileFilter, type DisplayFilter } from '../filter'
 import type { EventBus } from '../rpc/events'
@@ -19,14 +18,12 @@ import { Throttle } from '../rpc/events'
 import { UserError, type ParsedArgs } from '../rpc/router'
 import { CaptureController, type ControllerStatus } from '../capture/controller'
 import type { RawFrame } from './decoding'
-import type { Dissection } from '../dissect/index'
-import type { FieldNode, FieldValue } from '../dissect/fields'
-import { TCP_FLAGS } from '../engine/decoder'
 import type { FrameList } from './frame-list'
 import { FilterScan } from './filter-scan'
-import { markColor, MARK_ANNOTATED } from './marks'
 import { describeOpenError, OpenCapture } from './open-capture'
 import { toTreeNodes } from './tree'
+import { packetRow } from './rows'
+import { streamDetail } from './stream-detail'
 import { AnnotationStore } from './annotation-store'
 import { writeAnnotatedCopy } from './save'
 import { exportNote, ExportError } from '../export/note'
@@ -48,8 +45,6 @@ const MAX_STREAMS_LISTED = 20_000
 
 /** Packets indexed per slice before yielding to the event loop. */
 const INDEX_SLICE = 32_768
-/** Packets dissected per slice of a display-filter scan. */
-const FILTER_SLICE = 2_048
 /** Milliseconds of display-filter scanning between yields to the event loop. */
 const FILTER_STEP_MS = 20
 
@@ -78,44 +73,6 @@ function findSample(): string {
 }
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r))
-
-function firstValue(nodes: readonly FieldNode[], name: string): FieldValue | undefined {
-  for (const n of nodes) {
-    if (n.name === name) return n.value
-    if (n.children) {
-      const v = firstValue(n.children, name)
-      if (v !== undefined) return v
-    }
-  }
-  return undefined
-}
-
-/** One segment as the diagram and the note need it; `zero` gives the stream's first time. */
-function streamPacket(d: Dissection, f: RawFrame, zero: (t: number) => number): StreamPacket {
-  const e = f.entry
-  const t = d.ctx.tcp
-  const time = Number.isNaN(e.tsSec) ? 0 : e.tsSec + e.tsNsec / 1e9
-  const seqRaw = t?.seq ?? 0
-  const ackRaw = t?.ack ?? 0
-  const num = (v: FieldValue | undefined, fallback: number): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : fallback)
-  return {
-    no: f.number,
-    time,
-    rel: time - zero(time),
-    fromClient: (e.tcpFlags & TCP_FLAGS.FROM_CLIENT) !== 0,
-    flags: t?.flags ?? 0,
-    seqRaw,
-    ackRaw,
-    seqRel: num(firstValue(d.tree, 'tcp.seq'), seqRaw),
-    ackRel: num(firstValue(d.tree, 'tcp.ack'), ackRaw),
-    len: Math.max(0, t?.len ?? 0),
-    window: t?.window ?? 0,
-    handshakeStep: (e.tcpFlags & TCP_FLAGS.HANDSHAKE_MASK) as 0 | 1 | 2 | 3,
-    retransmission: (e.tcpFlags & TCP_FLAGS.RETRANS_MASK) !== 0,
-    dupAck: (e.tcpFlags & TCP_FLAGS.DUP_ACK) !== 0,
-    info: d.ctx.info
-  }
-}
 
 /** Same content, whatever the order of packets and keys (empty notes count as none). */
 function sameAnnotations(a: FileAnnotations, b: FileAnnotations): boolean {
@@ -336,24 +293,7 @@ export class Session {
   }
 
   private row(f: RawFrame, first: number, prev: number): PacketRow {
-    const cap = this.requireCapture()
-    const d = cap.decoder.dissect(f, true)
-    const e = f.entry
-    const abs = Number.isNaN(e.tsSec) ? NaN : e.tsSec + e.tsNsec / 1e9
-    return {
-      no: f.number,
-      abs: Number.isNaN(abs) ? 0 : abs,
-      rel: Number.isNaN(abs) ? 0 : abs - first,
-      delta: Number.isNaN(abs) || Number.isNaN(prev) ? 0 : abs - prev,
-      src: d.ctx.src,
-      dst: d.ctx.dst,
-      protocol: d.ctx.protocol || (d.ctx.protocols.at(-1) ?? '').toUpperCase(),
-      length: e.origlen,
-      info: d.ctx.info,
-      color: markColor(e.mark),
-      stream: e.stream,
-      annotated: (e.mark & MARK_ANNOTATED) !== 0
-    }
+    return packetRow(this.requireCapture(), f, first, prev)
   }
 
   find(no: number): MethodResults['view.find'] {
@@ -440,28 +380,7 @@ export class Session {
 
   /** The segments of one TCP stream with raw and relative numbers (diagram, note export). */
   streamPackets(stream: number, limit: number): StreamDetail {
-    const cap = this.requireCapture()
-    const T = cap.decoder.streams
-    if (stream >= T.count) throw new UserError(`There is no TCP stream ${stream}: the capture has ${T.count}.`)
-    const nos: number[] = []
-    const span = T.summary(stream)
-    const last = Math.min(span.lastFrame, cap.packets)
-    let truncated = false
-    for (let no = span.firstFrame; no <= last; no++) {
-      if (cap.index.stream(no - 1) !== stream) continue
-      if (nos.length === limit) {
-        truncated = true
-        break
-      }
-      nos.push(no)
-    }
-    const ep = T.endpoints(stream)
-    const packets: StreamPacket[] = []
-    let t0 = NaN
-    for (let i = 0; i < nos.length; i += FILTER_SLICE) {
-      for (const f of cap.frames(nos.slice(i, i + FILTER_SLICE))) packets.push(streamPacket(cap.decoder.dissect(f, true), f, (t) => (Number.isNaN(t0) ? (t0 = t) : t0)))
-    }
-    return { stream, client: ep.client, server: ep.server, handshake: T.handshakeState(stream), packets, truncated }
+    return streamDetail(this.requireCapture(), stream, limit)
   }
 
   // ---- annotations ----------------------------------------------------------------------
