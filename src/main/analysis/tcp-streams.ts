@@ -1,11 +1,16 @@
-// The TCP stream table: one fixed-size row per conversation (~200 bytes, struct of arrays) and a
+// The TCP stream table: one fixed-size row per conversation (~280 bytes, struct of arrays) and a
 // hash from the 4-tuple to the latest stream with that tuple. Both stay bounded however many
 // streams a capture accumulates:
 //
 // * Rows live in chunks of 1024 streams (store/chunked-table.ts); at most `residentChunks` of
-//   them are in memory and the least recently used go to a temporary file. Stream ids grow with
-//   time and the streams that carry packets are mostly recent ones, so the working set is a few
-//   chunks; an old stream's row is read back when one of its packets (or the UI) needs it.
+//   them (~12.5 MB by default) are in memory and the least recently used go to a temporary file.
+//   Stream ids grow with time and the streams that carry packets are mostly recent ones, so the
+//   working set is a few chunks; an old stream's row is read back when one of its packets (or the
+//   UI) needs it.
+// * Beside the rows, the table holds what the analysis keeps apart from them: the pool of
+//   unacknowledged segments (tcp-unacked.ts, bounded; a forgotten stream's segments are freed)
+//   and the SEQ/ACK details of every analysed frame (frame-records.ts, spilled like the rows),
+//   so that whoever re-dissects a frame with this table sees what the pass saw.
 // * The tuple hash forgets conversations that are over. A tuple is dropped when its stream was
 //   closed (FIN both ways, or a RST) and no packet used the tuple for `closedIdleSec` of capture
 //   time (default 240 s: 2 × MSL, after which TCP itself allows only a new connection on the
@@ -17,6 +22,8 @@
 //   stream where tshark would continue the old one.
 import { ipv4String, ipv6String } from '../dissect/format'
 import { ChunkedTable, type ColumnSpec, type Columns } from '../store/chunked-table'
+import { LatestSeqAck, SeqAckRecords, type SeqAckStore } from './frame-records'
+import { UnackedSegments } from './tcp-unacked'
 
 /** Handshake progress of a stream (bits). */
 export const HS = { SYN: 1, SYNACK: 2, ACK: 4 } as const
@@ -29,11 +36,24 @@ export const STREAM_ROW_MASK = (1 << STREAM_CHUNK_SHIFT) - 1
 // Columns of a stream row. Per-direction columns (per: 2) hold index 2 * row + dir, dir 0 being
 // client → server.
 const LAYOUT = {
-  /** Times (seconds) for retransmission / out-of-order heuristics. */
-  synTime: { type: Float64Array },
-  irtt: { type: Float64Array },
-  nextseqTime: { type: Float64Array, per: 2 },
-  lastackTime: { type: Float64Array, per: 2 },
+  // Times are capture timestamps as tshark's nstime_t: whole seconds and nanoseconds, exact
+  // however far apart (a Float64 of nanoseconds would round beyond 104 days).
+  /** The stream's first frame (tcp.time_relative counts from it) and its latest one. */
+  firstSec: { type: Float64Array },
+  prevSec: { type: Float64Array },
+  /** The latest SYN (valid with state bit MRU_SYN). */
+  mruSynSec: { type: Float64Array },
+  /** The initial RTT (a duration: sec and nsec of one sign), zero until known. */
+  irttSec: { type: Float64Array },
+  /** When nextseq last advanced and the last ACK was seen, per direction (out-of-order, fast retransmission, RTO). */
+  nextseqSec: { type: Float64Array, per: 2 },
+  lastackSec: { type: Float64Array, per: 2 },
+  firstNsec: { type: Uint32Array },
+  prevNsec: { type: Uint32Array },
+  mruSynNsec: { type: Uint32Array },
+  irttNsec: { type: Int32Array },
+  nextseqNsec: { type: Uint32Array, per: 2 },
+  lastackNsec: { type: Uint32Array, per: 2 },
   firstFrame: { type: Uint32Array },
   lastFrame: { type: Uint32Array },
   /** Valid once SYN / SYN-ACK were seen (handshake bits). */
@@ -43,14 +63,25 @@ const LAYOUT = {
   switchFrame: { type: Uint32Array },
   base: { type: Uint32Array, per: 2 },
   nextseq: { type: Uint32Array, per: 2 },
+  /** Frame that last advanced nextseq. */
+  nextseqFrame: { type: Uint32Array, per: 2 },
   maxseqtobeacked: { type: Uint32Array, per: 2 },
   lastack: { type: Uint32Array, per: 2 },
+  /** Last window field seen (unscaled), 0xffffffff before any. */
   window: { type: Uint32Array, per: 2 },
-  dupacknum: { type: Uint32Array, per: 2 },
+  /** Duplicate ACKs in the current run; -1 after an ACK of unseen data (packet-tcp.c). */
+  dupacknum: { type: Int32Array, per: 2 },
   /** Frame of the last segment in this direction that was not a duplicate ACK. */
   lastnondupack: { type: Uint32Array, per: 2 },
   bytes: { type: Uint32Array, per: 2 },
   packets: { type: Uint32Array, per: 2 },
+  /** Payload bytes since the last PSH (tcp.analysis.push_bytes_sent). */
+  pushBytes: { type: Uint32Array, per: 2 },
+  /** Bytes the direction's latest segment reported SACKed (taken off the other direction's bytes in flight). */
+  sackDelivered: { type: Uint32Array, per: 2 },
+  /** Unacknowledged segments: list head in the table's UnackedSegments (0 none) and length. */
+  segHead: { type: Uint32Array, per: 2 },
+  segCount: { type: Uint16Array, per: 2 },
   /** TCP reassembly: sequence number up to which payload was dissected (valid per reasmState bit). */
   reasmSeen: { type: Uint32Array, per: 2 },
   clientPort: { type: Uint16Array },
@@ -61,8 +92,15 @@ const LAYOUT = {
   addrLen: { type: Uint8Array },
   /** HS.* bits. */
   handshake: { type: Uint8Array },
-  /** bit0/1: base seq set for dir 0/1; bit2/3: FIN seen from dir 0/1; bit4/5: RST from dir 0/1. */
+  /**
+   * bit0/1: base seq set for dir 0/1; bit2/3: FIN seen from dir 0/1; bit4/5: RST from dir 0/1;
+   * bit6: mruSynNs set.
+   */
   state: { type: Uint8Array },
+  /** tcp.completeness so far (COMPLETENESS bits). */
+  completeness: { type: Uint8Array },
+  /** FLOW.* bits per direction. */
+  flow: { type: Uint8Array, per: 2 },
   /** Application state bits kept for the stream's dissectors (ports.ts STREAM_*). */
   appState: { type: Uint8Array },
   /** bit0/1: reasmSeen valid for dir 0/1. */
@@ -89,8 +127,15 @@ export interface StreamEndpoints {
 }
 
 export interface TcpStreamTableOptions {
-  /** Chunks of 1024 stream rows kept in memory (default 64: ~13 MB). */
+  /** Chunks of 1024 stream rows kept in memory (default: as many as fit in ~12.5 MB). */
   residentChunks?: number
+  /** Unacknowledged segments tracked at once, all streams together (see tcp-unacked.ts). */
+  maxUnacked?: number
+  /**
+   * Which frames' SEQ/ACK details to keep for redissect: all of them (default), or only the
+   * latest (a pass that never goes back, like `wirenote fields`).
+   */
+  frameRecords?: 'all' | 'latest'
   /** Tuples kept in the 4-tuple hash before the least recently seen are dropped (default 131072). */
   maxTuples?: number
   /** Capture seconds after which a closed stream's tuple is forgotten (default 240). */
@@ -99,7 +144,8 @@ export interface TcpStreamTableOptions {
   spillDir?: string
 }
 
-const DEFAULT_RESIDENT_CHUNKS = 64
+/** Resident stream rows, in bytes: 64 chunks of the 196-byte rows the table once had. */
+const DEFAULT_RESIDENT_BYTES = 64 * 1024 * 196
 const DEFAULT_MAX_TUPLES = 1 << 17
 const DEFAULT_CLOSED_IDLE = 240
 /** Below this many tuples the hash is small enough not to bother sweeping it by time. */
@@ -107,6 +153,19 @@ const MIN_SWEEP_TUPLES = 4096
 
 /** Tuple slot flag: the stream was closed (FIN both ways or RST) at its last packet. */
 const SLOT_CLOSED = 1
+
+/** Bits of the per-direction `flow` column. */
+export const FLOW = {
+  /** Bytes in flight are not counted (a segment was missed) until the other side ACKs. */
+  BIF_INVALID: 1,
+  /** The direction's latest data segment had PSH. */
+  PUSH_SET_LAST: 2,
+  /** A SYN was seen and no pure ACK since (packet-tcp.c is_first_ack). */
+  FIRST_ACK: 4
+} as const
+
+/** `state` bit: mruSynNs holds the latest SYN's time. */
+export const MRU_SYN = 0x40
 
 export class TcpStreamTable {
   private readonly table: ChunkedTable<StreamLayout>
@@ -132,6 +191,10 @@ export class TcpStreamTable {
   private sweptSec = 0
   /** Tuples dropped so far (for reports and tests). */
   droppedTuples = 0
+  /** The streams' unacknowledged segments (the analysis's, kept here so forgetting a tuple frees them). */
+  readonly unacked: UnackedSegments
+  /** SEQ/ACK details of every TCP frame the pass analysed, for redissect. */
+  readonly seqAcks: SeqAckStore
 
   // Flat-array views of the columns, as the table had before it was chunked (cold paths).
   readonly addr: ColumnView
@@ -148,10 +211,11 @@ export class TcpStreamTable {
   readonly appState: ColumnView
   readonly convDissector: ColumnView
   readonly switchFrame: ColumnView
-  readonly synTime: ColumnView
-  readonly irtt: ColumnView
-  readonly nextseqTime: ColumnView
-  readonly lastackTime: ColumnView
+  readonly firstSec: ColumnView
+  readonly firstNsec: ColumnView
+  readonly irttSec: ColumnView
+  readonly irttNsec: ColumnView
+  readonly completeness: ColumnView
   readonly lastSegFlags: ColumnView
   readonly base: ColumnView
   readonly nextseq: ColumnView
@@ -164,12 +228,15 @@ export class TcpStreamTable {
   readonly packets: ColumnView
 
   constructor(opts: TcpStreamTableOptions = {}) {
+    const rowBytes = Object.values(LAYOUT).reduce((n, c: ColumnSpec) => n + c.type.BYTES_PER_ELEMENT * (c.per ?? 1), 0)
     this.table = new ChunkedTable(LAYOUT, {
       chunkShift: STREAM_CHUNK_SHIFT,
-      residentChunks: opts.residentChunks ?? DEFAULT_RESIDENT_CHUNKS,
+      residentChunks: opts.residentChunks ?? Math.max(2, Math.floor(DEFAULT_RESIDENT_BYTES / (rowBytes << STREAM_CHUNK_SHIFT))),
       name: 'streams',
       ...(opts.spillDir ? { spillDir: opts.spillDir } : {})
     })
+    this.unacked = new UnackedSegments(opts.maxUnacked)
+    this.seqAcks = opts.frameRecords === 'latest' ? new LatestSeqAck() : new SeqAckRecords()
     this.maxTuples = Math.max(16, opts.maxTuples ?? DEFAULT_MAX_TUPLES)
     this.closedIdle = opts.closedIdleSec ?? DEFAULT_CLOSED_IDLE
     const v = (c: StreamColumn): ColumnView => this.view(c)
@@ -187,10 +254,11 @@ export class TcpStreamTable {
     this.appState = v('appState')
     this.convDissector = v('convDissector')
     this.switchFrame = v('switchFrame')
-    this.synTime = v('synTime')
-    this.irtt = v('irtt')
-    this.nextseqTime = v('nextseqTime')
-    this.lastackTime = v('lastackTime')
+    this.firstSec = v('firstSec')
+    this.firstNsec = v('firstNsec')
+    this.irttSec = v('irttSec')
+    this.irttNsec = v('irttNsec')
+    this.completeness = v('completeness')
     this.lastSegFlags = v('lastSegFlags')
     this.base = v('base')
     this.nextseq = v('nextseq')
@@ -241,6 +309,8 @@ export class TcpStreamTable {
 
   close(): void {
     this.table.close()
+    this.seqAcks.close()
+    this.unacked.clear()
     this.slotStream = new Int32Array(16)
     this.slotHash = new Uint32Array(16)
     this.slotFrame = new Uint32Array(16)
@@ -322,6 +392,8 @@ export class TcpStreamTable {
     R.lastFrame[j] = frame
     R.winScale[2 * j] = -1
     R.winScale[2 * j + 1] = -1
+    R.window[2 * j] = 0xffffffff
+    R.window[2 * j + 1] = 0xffffffff
     R.convDissector[j] = -1
     // the hash: replace the slot of an earlier stream with this tuple, else insert
     const h = TcpStreamTable.hash(d, src, dst, len, sport, dport)
@@ -409,14 +481,19 @@ export class TcpStreamTable {
       }
     }
     const before = this.used
+    const dropped = new Set<number>()
     this.rebuild(this.slotStream.length, (i) => {
       const closed = (F[i]! & SLOT_CLOSED) !== 0
-      if (closed && (Sec[i]! <= idleBefore || this.slotFrame[i]! <= keepClosedAfter)) return false
-      if (!closed && keepOpenAfter >= 0 && this.slotFrame[i]! <= keepOpenAfter) return false
-      return true
+      let keep = true
+      if (closed && (Sec[i]! <= idleBefore || this.slotFrame[i]! <= keepClosedAfter)) keep = false
+      else if (!closed && keepOpenAfter >= 0 && this.slotFrame[i]! <= keepOpenAfter) keep = false
+      if (!keep) dropped.add(S[i]! - 1)
+      return keep
     })
     this.droppedTuples += before - this.used
     this.lastSlot = -1
+    // No packet of a forgotten stream comes again: its unacknowledged segments can go.
+    if (dropped.size && this.unacked.size) this.unacked.releaseStreams((s) => dropped.has(s))
   }
 
   /** Re-inserts the tuples `keep` accepts into a hash of `size` slots (shrinking when sparse). */

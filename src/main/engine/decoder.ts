@@ -5,7 +5,7 @@
 // TCP PDU it completed rebuilt from the earlier frames the pass recorded.
 import type { CaptureReader, PacketRecord } from '../capfile/types'
 import { IpDefragmenter, NO_LIMITS, type Reassembled } from '../analysis/ip-defrag'
-import { presentRecord, TcpAnalyzer, viewOf, type TcpPacketRecord } from '../analysis/tcp-analysis'
+import { presentRecord, seqAckView, TcpAnalyzer, viewOf, type TcpPacketRecord } from '../analysis/tcp-analysis'
 import { addSegmentsTree, dispatchReassembled, TcpReassembler, type PduEntry } from '../analysis/tcp-reassembly'
 import { STREAM_ROW_MASK, TcpStreamTable, type TcpStreamTableOptions } from '../analysis/tcp-streams'
 import { DatagramRecords, DupAckRecords, type FrameLookup } from '../analysis/frame-records'
@@ -64,6 +64,10 @@ export interface DecoderMemory {
   defrag: number
   /** An estimate for the QUIC connections remembered. */
   quic: number
+  /** Resident chunks of the per-frame SEQ/ACK records. */
+  seqAcks: number
+  /** The pool of unacknowledged TCP segments. */
+  unacked: number
   total: number
 }
 
@@ -120,7 +124,8 @@ export class SequentialDecoder {
     this.reassemble = opts.reassemble !== false
     this.defrag = opts.defragment === false ? undefined : new IpDefragmenter()
     if (this.defrag && opts.keepPduIndex !== false) this.defrag.onReassembled = (r) => this.onDatagram(r)
-    this.streams = new TcpStreamTable(opts.streams)
+    // A pass that keeps no PDU index never re-dissects a frame later: the latest SEQ/ACK details do.
+    this.streams = new TcpStreamTable({ frameRecords: opts.keepPduIndex === false ? 'latest' : 'all', ...opts.streams })
     this.analyzer = new TcpAnalyzer(this.streams)
     this.reassembler = new TcpReassembler(this.streams, opts.keepPduIndex !== false)
     this.handler = (ctx) => this.onSegment(ctx)
@@ -163,7 +168,9 @@ export class SequentialDecoder {
       datagrams: this.datagramIndex.residentBytes,
       pendingPdus: this.reassembler.pendingSize + this.reassembler.pendingCount * 256,
       defrag: this.defrag ? this.defrag.pendingBytes + this.defrag.pendingDatagrams * 256 : 0,
-      quic: this.quic.size * 256
+      quic: this.quic.size * 256,
+      seqAcks: this.streams.seqAcks.residentBytes,
+      unacked: this.streams.unacked.residentBytes
     }
     return { ...m, total: Object.values(m).reduce((a, b) => a + b, 0) }
   }
@@ -210,24 +217,31 @@ export class SequentialDecoder {
       payloadNode(ctx, 0, [])
       return
     }
+    // The analyzer's result object: copied out before any dissector runs again.
+    const stream = r.stream
+    const dir = r.dir
     const T = this.streams
     let flags = r.flags
     const dupAck = r.dupAckNum ? ([r.dupAckFrame, r.dupAckNum] as const) : undefined
     if (dupAck) this.dupAckIndex.set(ctx.number, dupAck)
-    if (ctx.tree) presentTcp(ctx, viewOf(T, r.stream, r.dir, flags, dupAck))
+    if (ctx.tree) {
+      const v = viewOf(T, stream, dir, flags, dupAck)
+      v.seqAck = seqAckView(T, stream, r.seqAck, ctx.tsSec, ctx.tsNsec)
+      presentTcp(ctx, v)
+    }
     if (t.len >= 0 && !resetCause(ctx)) {
-      const conv = convFor(T, r.stream, ctx.number)
+      const conv = convFor(T, stream, ctx.number)
       let outcome: 'dissected' | 'not-dissected' = 'dissected'
       const layers = ctx.layers.length
-      const j = r.stream & ROW
-      desegment.streamState = T.rows(r.stream, false).appState[j]!
+      const j = stream & ROW
+      desegment.streamState = T.rows(stream, false).appState[j]!
       let segments: readonly number[] = []
       if (this.reassemble) {
-        outcome = this.reassembler.segment(ctx, 2 * r.stream + r.dir, conv)
+        outcome = this.reassembler.segment(ctx, 2 * stream + dir, conv)
         segments = this.reassembler.segmentData
       } else if (t.len > 0) dispatchTcpPayload(ctx, t.payloadOff, t.payloadEnd, false, conv)
       // Rows fetched again: the dissectors ran in between.
-      const R = T.rows(r.stream)
+      const R = T.rows(stream)
       R.appState[j] = desegment.streamState
       if (outcome === 'not-dissected' || (t.len > 0 && desegment.offset >= 0 && ctx.layers.length === layers && this.reassemble)) {
         flags |= A.NOT_DISSECTED
@@ -238,7 +252,7 @@ export class SequentialDecoder {
         R.switchFrame[j] = ctx.number
       }
     }
-    this.current = { stream: r.stream, flags }
+    this.current = { stream, flags }
   }
 
   /** Decodes one frame (frames must come in file order). */
@@ -290,7 +304,8 @@ export interface RedissectOptions {
 
 /**
  * Re-dissects one packet with the state the sequential pass stored: its compact record and the
- * stream table. Gives the same tcp.stream / tcp.seq / tcp.ack / tcp.analysis nodes and Info as
+ * stream table (whose per-frame SEQ/ACK records give completeness, timestamps and the SEQ/ACK
+ * analysis). Gives the same tcp.stream / tcp.seq / tcp.ack / tcp.analysis nodes and Info as
  * the sequential pass; application layers of a reassembled PDU need opts.pdu and opts.readFrame,
  * the layers above a reassembled IP datagram opts.datagrams and opts.readFrame.
  */

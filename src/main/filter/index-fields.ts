@@ -56,6 +56,13 @@ export const ANALYSIS_COUNT: Readonly<Record<string, (flags: number) => number>>
   'tcp.analysis.reused_ports': (f) => (f & A.REUSED_PORTS ? 1 : 0)
 }
 
+/**
+ * tcp.analysis and tcp.analysis.flags also stand for what the A.* bits do not hold (an ACK of an
+ * earlier segment, bytes in flight, a window-full or keep-alive-ACK segment): the index cannot
+ * tell them; summary-fields.ts reads them from the pass's per-frame SEQ/ACK records.
+ */
+export const PRESENT_ONLY: ReadonlySet<string> = new Set(['tcp.analysis', 'tcp.analysis.flags'])
+
 /** `count` value-less occurrences of `name`. */
 export function pushPresent(out: FieldNode[], name: string, count: number): void {
   for (let i = 0; i < count; i++) out.push(presentNode(name))
@@ -90,7 +97,7 @@ export function indexReader(use: FieldUse): FieldReader<IndexFrame> | undefined 
   // A field seen as "this, or nothing" could still occur twice in the tree: count() needs the tree.
   if (use.count && !(name in FRAME_READERS)) return undefined
   if (name === 'frame' && !use.values && !use.bytes) return (_f, out) => (out.push(presentNode(name)), EXACT)
-  const count = ANALYSIS_COUNT[name]
+  const count = PRESENT_ONLY.has(name) ? undefined : ANALYSIS_COUNT[name]
   if (count && !use.values) {
     return (f, out) => {
       const k = f.entry.stream >= 0 ? count(f.entry.tcpFlags) : 0
@@ -104,4 +111,4 @@ export function indexReader(use: FieldUse): FieldReader<IndexFrame> | undefined 
 }
 
 /** Every field indexReader knows (for tests and reports). */
-export const INDEX_FIELDS: readonly string[] = ['frame', ...Object.keys(indexReaders), ...Object.keys(ANALYSIS_COUNT)]
+export const INDEX_FIELDS: readonly string[] = ['frame', ...Object.keys(indexReaders), ...Object.keys(ANALYSIS_COUNT).filter((n) => !PRESENT_ONLY.has(n))]

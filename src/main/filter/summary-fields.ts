@@ -12,10 +12,10 @@ import type { PacketContext } from '../dissect/context'
 import type { FieldNode } from '../dissect/fields'
 import { flagsString } from '../dissect/transport/tcp'
 import { TCP } from '../dissect/transport/tcp-fields'
-import { A, type TcpView } from '../dissect/transport/tcp-present'
+import { A, analysisPresence, emptySeqAck, type TcpView } from '../dissect/transport/tcp-present'
 import type { FieldUse } from './compile'
 import { DECLINE, EXACT, type FieldReader, type ReadResult } from './decide'
-import { ANALYSIS_COUNT, FRAME_READERS, pushPresent, valueNode, type IndexFrame } from './index-fields'
+import { ANALYSIS_COUNT, FRAME_READERS, PRESENT_ONLY, pushPresent, valueNode, type IndexFrame } from './index-fields'
 
 export interface SummaryFrame extends IndexFrame, ProtocolCounts {
   /** The frame's captured bytes. */
@@ -332,10 +332,17 @@ for (const def of TCP_FLAG_FIELDS) {
   READERS[def.name] = tcpValue((f) => (f.ctx.tcp!.flags & mask) !== 0)
 }
 
+const seqAck = emptySeqAck()
+
 for (const [name, count] of Object.entries(ANALYSIS_COUNT)) {
   READERS[name] = tcp((f, out) => {
     const view = viewFor(f)
-    if (view) pushPresent(out, name, count(view.flags))
+    if (!view) return
+    if (PRESENT_ONLY.has(name)) {
+      // Whether the tree has them follows from the SEQ/ACK details the pass recorded.
+      const p = analysisPresence(view.flags, f.streams.seqAcks.get(f.no, seqAck) ? seqAck.bits : undefined)
+      pushPresent(out, name, name === 'tcp.analysis' ? p & 1 : (p >> 1) & 1)
+    } else pushPresent(out, name, count(view.flags))
   })
 }
 

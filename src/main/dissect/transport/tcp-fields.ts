@@ -1,6 +1,30 @@
 // TCP field registrations (Wireshark 4.0 names, titles and types), shared by the header
 // dissector and the conversation analysis that adds tcp.stream, tcp.seq and tcp.analysis.*.
-import { defineField } from '../fields'
+import { defineField, type FieldNode } from '../fields'
+
+/** tcp.completeness as packet-tcp.c's conversation_completeness_fill words it. */
+export function completenessText(v: number): string {
+  switch (v) {
+    case 1:
+      return `Incomplete, SYN_SENT (${v})`
+    case 3:
+      return `Incomplete, CLIENT_ESTABLISHED (${v})`
+    case 7:
+      return `Incomplete, ESTABLISHED (${v})`
+    case 15:
+      return `Incomplete, DATA (${v})`
+    case 31:
+    case 47:
+    case 63:
+      return `Complete, WITH_DATA (${v})`
+    case 23:
+    case 39:
+    case 55:
+      return `Complete, NO_DATA (${v})`
+    default:
+      return `Incomplete (${v})`
+  }
+}
 
 export const TCP = {
   proto: defineField('tcp', 'Transmission Control Protocol', 'protocol'),
@@ -8,6 +32,9 @@ export const TCP = {
   dstport: defineField('tcp.dstport', 'Destination Port', 'uint16'),
   port: defineField('tcp.port', 'Source or Destination Port', 'uint16'),
   stream: defineField('tcp.stream', 'Stream index', 'uint32'),
+  completeness: defineField('tcp.completeness', 'Conversation completeness', 'uint8', {
+    labeler: (n: FieldNode) => `Conversation completeness: ${completenessText(typeof n.value === 'number' ? n.value : 0)}`
+  }),
   len: defineField('tcp.len', 'TCP Segment Len', 'uint32'),
   seq: defineField('tcp.seq', 'Sequence Number', 'uint32'),
   seqRaw: defineField('tcp.seq_raw', 'Sequence Number (raw)', 'uint32'),
@@ -77,8 +104,18 @@ export const TCP = {
   segmentData: defineField('tcp.segment_data', 'TCP segment data', 'bytes'),
   reassembledIn: defineField('tcp.reassembled_in', 'Reassembled PDU in frame', 'framenum'),
   reassembledLength: defineField('tcp.reassembled.length', 'Reassembled TCP length', 'uint32'),
+  // Conversation timestamps
+  timeRelative: defineField('tcp.time_relative', 'Time since first frame in this TCP stream', 'reltime'),
+  timeDelta: defineField('tcp.time_delta', 'Time since previous frame in this TCP stream', 'reltime'),
   // Conversation analysis
   analysis: defineField('tcp.analysis', 'SEQ/ACK analysis', 'none'),
+  acksFrame: defineField('tcp.analysis.acks_frame', 'This is an ACK to the segment in frame', 'framenum'),
+  ackRtt: defineField('tcp.analysis.ack_rtt', 'The RTT to ACK the segment was', 'reltime'),
+  initialRtt: defineField('tcp.analysis.initial_rtt', 'iRTT', 'reltime'),
+  bytesInFlight: defineField('tcp.analysis.bytes_in_flight', 'Bytes in flight', 'uint32'),
+  pushBytesSent: defineField('tcp.analysis.push_bytes_sent', 'Bytes sent since last PSH flag', 'uint32'),
+  rto: defineField('tcp.analysis.rto', 'The RTO for this segment was', 'reltime'),
+  rtoFrame: defineField('tcp.analysis.rto_frame', 'RTO based on delta from frame', 'framenum'),
   analysisFlags: defineField('tcp.analysis.flags', 'TCP Analysis Flags', 'none'),
   retransmission: defineField('tcp.analysis.retransmission', 'This frame is a (suspected) retransmission', 'none'),
   fastRetransmission: defineField('tcp.analysis.fast_retransmission', 'This frame is a (suspected) fast retransmission', 'none'),
@@ -93,6 +130,7 @@ export const TCP = {
   keepAliveAck: defineField('tcp.analysis.keep_alive_ack', 'ACK to a TCP keep-alive segment', 'none'),
   zeroWindow: defineField('tcp.analysis.zero_window', 'TCP Zero Window segment', 'none'),
   zeroWindowProbe: defineField('tcp.analysis.zero_window_probe', 'TCP Zero Window Probe', 'none'),
+  zeroWindowProbeAck: defineField('tcp.analysis.zero_window_probe_ack', 'ACK to a TCP Zero Window Probe', 'none'),
   duplicateAck: defineField('tcp.analysis.duplicate_ack', 'Duplicate ACK', 'none'),
   dupAckNum: defineField('tcp.analysis.duplicate_ack_num', 'Duplicate ACK #', 'uint32'),
   dupAckFrame: defineField('tcp.analysis.duplicate_ack_frame', 'Duplicate to the ACK in frame', 'framenum'),

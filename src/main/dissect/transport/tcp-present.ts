@@ -37,6 +37,81 @@ export const A = {
   NOT_DISSECTED: 0x8000
 } as const
 
+/**
+ * Bits of SeqAckDetails.bits: which parts of tshark's SEQ/ACK analysis a segment shows, and the
+ * analysis flags the 16-bit A.* record has no room for.
+ */
+export const SA = {
+  /** The pass recorded this frame. */
+  RECORDED: 0x01,
+  /** "[SEQ/ACK analysis]" is shown (packet-tcp.c made a tcp_acked for the segment). */
+  ANALYSIS: 0x02,
+  /** The stream's iRTT was known when the segment was dissected. */
+  IRTT: 0x04,
+  WINDOW_FULL: 0x08,
+  KEEP_ALIVE_ACK: 0x10,
+  ZERO_WINDOW_PROBE: 0x20,
+  ZERO_WINDOW_PROBE_ACK: 0x40
+} as const
+
+/** tcp.completeness bits (packet-tcp.c TCP_COMPLETENESS_*). */
+export const COMPLETENESS = { SYN: 0x01, SYNACK: 0x02, ACK: 0x04, DATA: 0x08, FIN: 0x10, RST: 0x20 } as const
+
+/**
+ * The per-segment results of tshark's sequence analysis and conversation timestamps that depend
+ * on earlier packets: what the sequential pass records for each TCP frame (frame-records.ts) so
+ * that one frame re-dissected alone shows them too. Durations are nstime_t-like pairs: whole
+ * seconds and nanoseconds of one sign.
+ */
+export interface SeqAckDetails {
+  /** SA.* bits. */
+  bits: number
+  /** tcp.completeness as it was before this segment (what tshark shows on it). */
+  completeness: number
+  /** tcp.analysis.acks_frame, 0 when the segment acknowledges none exactly. */
+  acksFrame: number
+  /** tcp.analysis.ack_rtt (shown when not zero). */
+  ackRttSec: number
+  ackRttNsec: number
+  /** tcp.analysis.bytes_in_flight, 0 when not shown; push_bytes_sent goes with it. */
+  bytesInFlight: number
+  pushBytesSent: number
+  /** tcp.time_delta. */
+  sincePrevSec: number
+  sincePrevNsec: number
+  /** tcp.analysis.rto and rto_frame of a retransmission (shown when the RTO is not zero). */
+  rtoSec: number
+  rtoNsec: number
+  rtoFrame: number
+}
+
+export function emptySeqAck(): SeqAckDetails {
+  return {
+    bits: 0,
+    completeness: 0,
+    acksFrame: 0,
+    ackRttSec: 0,
+    ackRttNsec: 0,
+    bytesInFlight: 0,
+    pushBytesSent: 0,
+    sincePrevSec: 0,
+    sincePrevNsec: 0,
+    rtoSec: 0,
+    rtoNsec: 0,
+    rtoFrame: 0
+  }
+}
+
+/** What presentTcp draws of the SEQ/ACK analysis: the frame's details and the stream's times. */
+export interface SeqAckView extends SeqAckDetails {
+  /** tcp.time_relative. */
+  sinceFirstSec: number
+  sinceFirstNsec: number
+  /** tcp.analysis.initial_rtt (shown with SA.IRTT). */
+  irttSec: number
+  irttNsec: number
+}
+
 /** What the conversation tracker knows about one segment, enough to draw it. */
 export interface TcpView {
   stream: number
@@ -49,6 +124,8 @@ export interface TcpView {
   flags: number
   /** For a duplicate ACK: [frame it duplicates, number in the run]. */
   dupAck?: readonly [number, number]
+  /** Completeness, timestamps and SEQ/ACK analysis; absent when the pass recorded none. */
+  seqAck?: SeqAckView
 }
 
 const rel = (raw: number, base: number): number => (Number.isNaN(base) ? raw : (raw - base) >>> 0)
@@ -77,7 +154,10 @@ export function presentTcp(ctx: PacketContext, view: TcpView | null): void {
     const k = top.children
     const off = t.off
     // Fields Wireshark computes rather than reads are "generated": drawn in [brackets].
-    if (view) k.splice(4, 0, generated(node(TCP.stream, off, 0, view.stream)))
+    if (view) {
+      k.splice(4, 0, generated(node(TCP.stream, off, 0, view.stream)))
+      if (view.seqAck) k.splice(5, 0, generated(node(TCP.completeness, off, 0, view.seqAck.completeness)))
+    }
     const i = indexOf(k, TCP.seqRaw.name)
     if (i >= 0) {
       const s = node(TCP.seq, off + 4, 4, seq)
@@ -110,7 +190,12 @@ export function presentTcp(ctx: PacketContext, view: TcpView | null): void {
       }
       k.splice(w + 1, 0, ...extra)
     }
-    if (view && view.flags & ANALYSIS_SHOWN) k.push(analysisNode(off, view.flags, view.dupAck))
+    // packet-tcp.c stops at a bogus header length before these.
+    const sa = view?.seqAck
+    if (view && !t.bogus) {
+      if (sa) k.push(timestampsNode(off, sa))
+      if (analysisPresence(view.flags, sa?.bits) & 1) k.push(analysisNode(off, view.flags, view.dupAck, sa))
+    }
   }
   if (top) {
     top.label = `Transmission Control Protocol, Src Port: ${t.srcport}, Dst Port: ${t.dstport}, Seq: ${seq}${ackFlag ? `, Ack: ${ack}` : ''}${t.len >= 0 ? `, Len: ${t.len}` : ''}`
@@ -133,16 +218,16 @@ export function presentTcp(ctx: PacketContext, view: TcpView | null): void {
   if (t.flags & 0x20) info += ` Urg=${ctx.view.getUint16(t.off + 18)}`
   if (t.bogus) {
     const hl = (ctx.view.getUint8(t.off + 12) >> 4) * 4
-    ctx.info = `${t.srcport} \u2192 ${t.dstport} [${flagNames(t.flags)}] Seq=${seq} Ack=${ackFlag ? ack : 0} Win=${win}, bogus TCP header length (${hl}, must be at least 20)`
+    ctx.info = `${t.srcport} \u2192 ${t.dstport} [${flagNames(t.flags)}] Seq=${seq}${ackFlag ? ` Ack=${ack}` : ''} Win=${win}, bogus TCP header length (${hl}, must be at least 20)`
     return
   }
   if (t.len < 0) {
     // A short segment: tshark's exception cuts the Info column before Len.
-    ctx.info = (view ? analysisPrefix(view.flags, view.dupAck) : '') + info + '[Malformed Packet]'
+    ctx.info = (view ? analysisPrefix(view.flags, view.dupAck, view.seqAck?.bits ?? 0) : '') + info + '[Malformed Packet]'
     return
   }
   info += ` Len=${t.len}${opts}`
-  const prefix = view ? analysisPrefix(view.flags, view.dupAck) : ''
+  const prefix = view ? analysisPrefix(view.flags, view.dupAck, view.seqAck?.bits ?? 0) : ''
   ctx.info = prefix + info
   if (prefix) ctx.infoFence = prefix
 }
@@ -162,64 +247,121 @@ function indexOf(k: FieldNode[], name: string): number {
   return -1
 }
 
-function expert(key: keyof typeof TCP, off: number, severity: 'note' | 'warn', message: string): FieldNode {
+function expert(key: keyof typeof TCP, off: number, severity: 'chat' | 'note' | 'warn', message: string): FieldNode {
   const n = node(TCP[key], off, 0)
   n.generated = true
   n.expert = { severity, group: 'sequence', message }
   return n
 }
 
-function analysisNode(off: number, flags: number, dupAck: readonly [number, number] | undefined): FieldNode {
+/** "[Timestamps]": time since the stream's first frame and since its previous one. */
+function timestampsNode(off: number, sa: SeqAckView): FieldNode {
+  const a = generated(node(TCP.timeRelative, off, 0, { sec: sa.sinceFirstSec, nsec: sa.sinceFirstNsec }))
+  const b = generated(node(TCP.timeDelta, off, 0, { sec: sa.sincePrevSec, nsec: sa.sincePrevNsec }))
+  return { name: '', off, len: 0, label: 'Timestamps', generated: true, children: [a, b] }
+}
+
+/**
+ * "[SEQ/ACK analysis]" as packet-tcp.c's tcp_print_sequence_number_analysis draws it: the ACKed
+ * segment and RTT, the iRTT, bytes in flight, then the flags with their expert notes (in the
+ * order packet-tcp.c adds them) and the duplicate-ACK numbers.
+ */
+function analysisNode(off: number, flags: number, dupAck: readonly [number, number] | undefined, sa: SeqAckView | undefined): FieldNode {
+  const top = generated(node(TCP.analysis, off, 0, undefined, []))
+  const out = top.children!
+  const extra = sa ? sa.bits : 0
+  if (sa) {
+    if (sa.acksFrame) {
+      out.push(generated(node(TCP.acksFrame, off, 0, sa.acksFrame)))
+      if (sa.ackRttSec !== 0 || sa.ackRttNsec !== 0) out.push(generated(node(TCP.ackRtt, off, 0, { sec: sa.ackRttSec, nsec: sa.ackRttNsec })))
+    }
+    if (sa.bits & SA.IRTT) out.push(generated(node(TCP.initialRtt, off, 0, { sec: sa.irttSec, nsec: sa.irttNsec })))
+    if (sa.bytesInFlight) {
+      out.push(generated(node(TCP.bytesInFlight, off, 0, sa.bytesInFlight)))
+      out.push(generated(node(TCP.pushBytesSent, off, 0, sa.pushBytesSent)))
+    }
+  }
+  if (!(flags & ANALYSIS_SHOWN) && !(extra & SA_FLAGS)) return top
   const k: FieldNode[] = []
+  if (flags & A.REUSED_PORTS) k.push(expert('reusedPorts', off, 'note', 'A new tcp session is started with the same ports as an earlier session in this trace'))
   const kind = flags & A.RETRANS_MASK
-  if (kind) k.push(expert('retransmission', off, 'note', 'This frame is a (suspected) retransmission'))
-  if (kind === A.SPURIOUS_RETRANSMISSION) k.push(expert('spuriousRetransmission', off, 'note', 'This frame is a (suspected) spurious retransmission'))
-  if (kind === A.FAST_RETRANSMISSION) k.push(expert('fastRetransmission', off, 'note', 'This frame is a (suspected) fast retransmission'))
+  if (kind === A.RETRANSMISSION) {
+    k.push(expert('retransmission', off, 'note', 'This frame is a (suspected) retransmission'))
+    if (sa && (sa.rtoSec !== 0 || sa.rtoNsec !== 0)) {
+      k.push(generated(node(TCP.rto, off, 0, { sec: sa.rtoSec, nsec: sa.rtoNsec })))
+      k.push(generated(node(TCP.rtoFrame, off, 0, sa.rtoFrame)))
+    }
+  }
+  if (kind === A.FAST_RETRANSMISSION) {
+    k.push(expert('fastRetransmission', off, 'note', 'This frame is a (suspected) fast retransmission'))
+    k.push(expert('retransmission', off, 'note', 'This frame is a (suspected) retransmission'))
+  }
+  if (kind === A.SPURIOUS_RETRANSMISSION) {
+    k.push(expert('spuriousRetransmission', off, 'note', 'This frame is a (suspected) spurious retransmission'))
+    k.push(expert('retransmission', off, 'note', 'This frame is a (suspected) retransmission'))
+  }
   if (flags & A.OUT_OF_ORDER) k.push(expert('outOfOrder', off, 'warn', 'This frame is a (suspected) out-of-order segment'))
   if (flags & A.LOST_SEGMENT) k.push(expert('lostSegment', off, 'warn', 'Previous segment(s) not captured (common at capture start)'))
   if (flags & A.ACK_LOST_SEGMENT) k.push(expert('ackLostSegment', off, 'warn', "ACKed segment that wasn't captured (common at capture start)"))
-  if (flags & A.WINDOW_UPDATE) k.push(expert('windowUpdate', off, 'note', 'TCP window update'))
-  if (flags & A.KEEP_ALIVE) k.push(expert('keepAlive', off, 'note', 'This is a TCP keep-alive segment'))
-  const top = node(TCP.analysis, off, 0, undefined, [])
-  top.generated = true
+  if (flags & A.WINDOW_UPDATE) k.push(expert('windowUpdate', off, 'chat', 'TCP window update'))
+  if (extra & SA.WINDOW_FULL) k.push(expert('windowFull', off, 'warn', 'TCP window specified by the receiver is now completely full'))
+  if (flags & A.KEEP_ALIVE) k.push(expert('keepAlive', off, 'note', 'TCP keep-alive segment'))
+  if (extra & SA.KEEP_ALIVE_ACK) k.push(expert('keepAliveAck', off, 'note', 'ACK to a TCP keep-alive segment'))
   if (flags & A.DUP_ACK) {
-    // tshark lists the duplicate-ACK flag twice (once per check in packet-tcp.c), then its number and frame.
-    k.push(expert('duplicateAck', off, 'note', 'This is a TCP duplicate ack'))
-    k.push(expert('duplicateAck', off, 'note', `Duplicate ACK (#${dupAck ? dupAck[1] : '?'})`))
+    const d = generated(node(TCP.duplicateAck, off, 0))
+    d.label = 'This is a TCP duplicate ack'
+    k.push(d)
   }
+  if (extra & SA.ZERO_WINDOW_PROBE) k.push(expert('zeroWindowProbe', off, 'note', 'TCP Zero Window Probe'))
   if (flags & A.ZERO_WINDOW) k.push(expert('zeroWindow', off, 'warn', 'TCP Zero Window segment'))
-  if (flags & A.REUSED_PORTS) k.push(expert('reusedPorts', off, 'note', 'A new tcp session is started with the same ports as an earlier session in this trace'))
-  const f = node(TCP.analysisFlags, off, 0, undefined, k)
-  f.generated = true
-  top.children!.push(f)
+  if (extra & SA.ZERO_WINDOW_PROBE_ACK) k.push(expert('zeroWindowProbeAck', off, 'note', 'ACK to a TCP Zero Window Probe'))
+  out.push(generated(node(TCP.analysisFlags, off, 0, undefined, k)))
   if (flags & A.DUP_ACK && dupAck) {
-    const num = node(TCP.dupAckNum, off, 0, dupAck[1])
-    const fr = node(TCP.dupAckFrame, off, 0, dupAck[0])
-    num.generated = fr.generated = true
-    top.children!.push(num, fr)
+    const num = generated(node(TCP.dupAckNum, off, 0, dupAck[1]))
+    const fr = generated(node(TCP.dupAckFrame, off, 0, dupAck[0], [expert('duplicateAck', off, 'note', `Duplicate ACK (#${dupAck[1]})`)]))
+    out.push(num, fr)
   }
   return top
 }
 
+/** SA bits of analysis flags (drawn under tcp.analysis.flags). */
+const SA_FLAGS = SA.WINDOW_FULL | SA.KEEP_ALIVE_ACK | SA.ZERO_WINDOW_PROBE | SA.ZERO_WINDOW_PROBE_ACK
+
+/**
+ * Whether a segment (of a well-formed header) with analysis bits `flags` and recorded SA bits
+ * `bits` shows "[SEQ/ACK analysis]" (bit 0) and "[TCP Analysis Flags]" in it (bit 1), for
+ * readers that decide tcp.analysis / tcp.analysis.flags without drawing the tree. `bits`
+ * undefined: the pass recorded no SEQ/ACK details (then only the flags tell).
+ */
+export function analysisPresence(flags: number, bits: number | undefined): number {
+  const hasFlags = (flags & ANALYSIS_SHOWN) !== 0 || (bits !== undefined && (bits & SA_FLAGS) !== 0)
+  const shown = bits !== undefined ? (bits & SA.ANALYSIS) !== 0 : hasFlags
+  return shown ? (hasFlags ? 3 : 1) : 0
+}
+
 /**
  * "[TCP Retransmission] " and friends in front of the Info column. tshark prepends each in the
- * order packet-tcp.c checks them, so the last checked comes first.
+ * order packet-tcp.c prints them, so the last printed comes first.
  */
-function analysisPrefix(flags: number, dupAck: readonly [number, number] | undefined): string {
+function analysisPrefix(flags: number, dupAck: readonly [number, number] | undefined, extra: number): string {
   let p = ''
   const pre = (s: string) => (p = s + p)
+  if (flags & A.REUSED_PORTS) pre('[TCP Port numbers reused] ')
   const kind = flags & A.RETRANS_MASK
   if (kind === A.RETRANSMISSION) pre('[TCP Retransmission] ')
-  if (kind === A.SPURIOUS_RETRANSMISSION) pre('[TCP Spurious Retransmission] ')
   if (kind === A.FAST_RETRANSMISSION) pre('[TCP Fast Retransmission] ')
+  if (kind === A.SPURIOUS_RETRANSMISSION) pre('[TCP Spurious Retransmission] ')
   if (flags & A.OUT_OF_ORDER) pre('[TCP Out-Of-Order] ')
   if (flags & A.LOST_SEGMENT) pre('[TCP Previous segment not captured] ')
   if (flags & A.ACK_LOST_SEGMENT) pre('[TCP ACKed unseen segment] ')
   if (flags & A.WINDOW_UPDATE) pre('[TCP Window Update] ')
+  if (extra & SA.WINDOW_FULL) pre('[TCP Window Full] ')
   if (flags & A.KEEP_ALIVE) pre('[TCP Keep-Alive] ')
+  if (extra & SA.KEEP_ALIVE_ACK) pre('[TCP Keep-Alive ACK] ')
   if (flags & A.DUP_ACK) pre(dupAck ? `[TCP Dup ACK ${dupAck[0]}#${dupAck[1]}] ` : '[TCP Dup ACK] ')
+  if (extra & SA.ZERO_WINDOW_PROBE) pre('[TCP ZeroWindowProbe] ')
   if (flags & A.ZERO_WINDOW) pre('[TCP ZeroWindow] ')
-  if (flags & A.REUSED_PORTS) pre('[TCP Port numbers reused] ')
+  if (extra & SA.ZERO_WINDOW_PROBE_ACK) pre('[TCP ZeroWindowProbeAck] ')
   return p
 }
 
